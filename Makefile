@@ -1,0 +1,59 @@
+# The two commands a new machine needs: `make run` and `make test`.
+# Only Python 3.11+ and Node.js with npm are assumed; everything else is installed here.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: install run test test-fast lint format bench ci clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --python $(PYTHON) --quiet
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: .venv/.synced node_modules/.installed
+
+## run: install, migrate SQLite, load the module and demo accounts, serve on :8000
+run: install
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) migrate --verbosity 0
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) createcachetable
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) load_content
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) seed_demo
+	@echo "Serving the portal on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) runserver 127.0.0.1:8000
+
+## test: install and run the whole suite (browser tests need /usr/bin/chromium)
+test: install
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+bench: install
+	$(PY) bench/run.py
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf .venv .tools node_modules staticfiles

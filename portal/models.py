@@ -1,0 +1,84 @@
+"""People: an email-based user. Roles are a group (tutors) and a flag (staff)."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+TUTOR_GROUP = "Tutors"
+HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame"}
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        # Email addresses are matched without regard to case.
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Anyone who signs up is a trainee; tutors are in the Tutors group; admins are staff."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(
+        "full name", max_length=150, blank=True, help_text="As it should appear on your portfolio."
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        "staff status", default=False, help_text="Staff can sign in to the admin site."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="one_user_per_email_ignoring_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("account")
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        words = [w for w in self.full_name.split() if w.rstrip(".").lower() not in HONORIFICS]
+        return (words or self.full_name.split() or [self.email])[0]
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name()
+
+    @property
+    def is_tutor(self) -> bool:
+        if not hasattr(self, "_is_tutor"):
+            self._is_tutor = self.groups.filter(name=TUTOR_GROUP).exists()
+        return self._is_tutor

@@ -1,0 +1,35 @@
+"""The test suite: fast hashing, mail kept in memory, a local cache.
+
+DATABASE_URL and REDIS_URL still apply, so CI runs the same suite against
+PostgreSQL and Redis.
+"""
+
+import os
+import re
+
+from .base import *  # noqa: F403
+from .base import REDIS_URL, env
+
+DEBUG = False
+SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Each pytest-xdist worker clears the cache between tests, and clearing a Redis
+    # cache empties its whole database: give every worker a database of its own.
+    worker = int(re.sub(r"\D", "", os.environ.get("PYTEST_XDIST_WORKER", "")) or 0)
+    match = re.match(r"^(.*?)(?:/(\d+))?$", REDIS_URL)
+    database = int(match.group(2) or 0) + worker
+    CACHES["default"]["LOCATION"] = f"{match.group(1)}/{database}"  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "portal-test")  # noqa: F405
+# Static files straight from the finders (static/ and node_modules), no collectstatic.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

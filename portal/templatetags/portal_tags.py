@@ -1,0 +1,32 @@
+from django import template
+from django.utils.safestring import SafeString
+
+from portal.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str | None) -> SafeString:
+    """Render Markdown through the portal's one sanitiser."""
+    return render_markdown(text)
+
+
+@register.inclusion_tag("includes/progress_bar.html")
+def progress_bar(done: int, total: int, label: str = "tasks done", size: str = ""):
+    """A progress bar that always carries its numbers as text, not only as colour."""
+    percent = round(100 * done / total) if total else 0
+    return {"done": done, "total": total, "percent": percent, "label": label, "size": size}
+
+
+@register.inclusion_tag("includes/breadcrumb.html")
+def breadcrumb(*objects, current: str = ""):
+    """A breadcrumb from Home through each object; the last (or ``current``) is this page."""
+    crumbs = [
+        (getattr(obj, "breadcrumb_label", str(obj)), obj.get_absolute_url()) for obj in objects
+    ]
+    if current:
+        crumbs.append((current, None))
+    elif crumbs:
+        crumbs[-1] = (crumbs[-1][0], None)
+    return {"crumbs": crumbs}

@@ -1,0 +1,137 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, TemplateView, UpdateView
+
+from .forms import DeleteAccountForm, ProfileForm
+from .services import user_delete
+
+
+class HomeView(TemplateView):
+    """What the portal is, and the module catalogue."""
+
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        from modules.models import Module  # the home page reads the catalogue from above
+
+        context = super().get_context_data(**kwargs)
+        context["modules"] = Module.objects.published().annotate(topic_count=Count("topics"))
+        return context
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """A trainee's modules with progress, the next task to do, and targets coming up."""
+
+    template_name = "portal/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        # The dashboard reads the apps from above, through their public selectors.
+        from modules.models import Module
+        from reflections.selectors import recent_for_user
+        from topics.models import Topic
+        from topics.selectors import dashboard_progress
+
+        context = super().get_context_data(**kwargs)
+        modules = dashboard_progress(user=self.request.user)
+        context.update(
+            modules=modules,
+            recent_reflections=recent_for_user(self.request.user, limit=5),
+            tutored=Module.objects.taught_to(self.request.user)
+            .tutored_by(self.request.user)
+            .prefetch_related(
+                Prefetch("topics", queryset=Topic.objects.filter(tasks__kind="debate").distinct())
+            ),
+            overdue=[t for m in modules for t in m.overdue_topics],
+            due_soon=sorted(
+                (t for m in modules for t in m.due_soon_topics), key=lambda t: t.target_date
+            ),
+        )
+        return context
+
+
+class AccountView(LoginRequiredMixin, UpdateView):
+    template_name = "portal/account.html"
+    form_class = ProfileForm
+    success_url = reverse_lazy("account")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your profile is saved.")
+        return super().form_valid(form)
+
+
+class MyDataView(LoginRequiredMixin, View):
+    """Everything the portal holds about the signed-in person, as one JSON file.
+
+    Each app gathers its own part through its public function; this view only reads."""
+
+    def get(self, request, *args, **kwargs):
+        from debates.personal_data import export_for_user as debates_data
+        from modules.personal_data import export_for_user as modules_data
+        from reflections.selectors import export_for_user as reflections_data
+        from topics.personal_data import export_for_user as topics_data
+
+        user = request.user
+        data = {
+            "exported_at": timezone.now().isoformat(),
+            "profile": {
+                "email": user.email,
+                "full_name": user.full_name,
+                "date_joined": user.date_joined.isoformat(),
+                "last_login": user.last_login.isoformat() if user.last_login else None,
+                "email_addresses": [
+                    {"email": a.email, "verified": a.verified, "primary": a.primary}
+                    for a in user.emailaddress_set.order_by("email")
+                ],
+            },
+            **modules_data(user),
+            **topics_data(user),
+            **debates_data(user),
+            "reflections": reflections_data(user),
+        }
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        filename = f"my-data-{timezone.localdate().isoformat()}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class AccountDeleteView(LoginRequiredMixin, FormView):
+    """Delete the account after the current password is given again."""
+
+    template_name = "portal/account_delete.html"
+    form_class = DeleteAccountForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        user = self.request.user
+        logout(self.request)
+        user_delete(user=user)
+        messages.success(
+            self.request,
+            "Your account and all your data have been deleted. Thank you for learning with us.",
+        )
+        return redirect("home")
+
+
+def csrf_failure(request, reason=""):
+    """The CSRF failure page in the portal's look (403)."""
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", status=403)
