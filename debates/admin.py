@@ -1,0 +1,81 @@
+import csv
+
+from django.contrib import admin
+from django.http import HttpResponse
+from django.utils import timezone
+
+from portal.admin_tools import MarkdownPreviewMixin
+from topics.admin import MotionAdmin
+from topics.models import Motion
+
+from .exports import write_debate_csv
+from .models import Argument, Endorsement, ModerationEvent, Stance
+
+
+@admin.register(Stance)
+class StanceAdmin(admin.ModelAdmin):
+    list_display = ["user", "motion", "phase", "position", "confidence", "updated_at"]
+    list_filter = ["phase", "position", "motion"]
+    search_fields = ["user__email", "user__full_name", "reason", "motion__statement"]
+    list_select_related = ["user", "motion"]
+    raw_id_fields = ["user"]
+
+
+class ModerationEventInline(admin.TabularInline):
+    model = ModerationEvent
+    extra = 0
+    can_delete = False
+    fields = ["action", "moderator", "reason", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Argument)
+class ArgumentAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    list_display = ["__str__", "motion", "side", "parent", "created_at", "is_deleted", "hidden_at"]
+    list_filter = ["motion", "side", "is_deleted", ("hidden_at", admin.EmptyFieldListFilter)]
+    search_fields = ["text", "author__email", "author__full_name", "hidden_reason"]
+    list_select_related = ["author", "motion", "parent", "parent__author"]
+    raw_id_fields = ["author", "parent", "hidden_by"]
+    readonly_fields = ["created_at", "edited_at"]
+    inlines = [ModerationEventInline]
+    markdown_fields = ("text",)
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(admin.ModelAdmin):
+    list_display = ["user", "argument", "created_at"]
+    list_filter = ["argument__motion"]
+    search_fields = ["user__email", "argument__text"]
+    list_select_related = ["user", "argument", "argument__author"]
+    raw_id_fields = ["user", "argument"]
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    list_display = ["argument", "action", "moderator", "reason", "created_at"]
+    list_filter = ["action"]
+    search_fields = ["reason", "moderator__email"]
+    list_select_related = ["argument", "argument__author", "moderator"]
+    raw_id_fields = ["argument", "moderator"]
+
+
+# The motion is course content (topics); its debate export is added here so that
+# topics need not know about debates.
+admin.site.unregister(Motion)
+
+
+@admin.register(Motion)
+class DebateMotionAdmin(MotionAdmin):
+    actions = ["export_csv"]
+
+    @admin.action(description="Export the debates' arguments and stance counts (CSV)")
+    def export_csv(self, request, queryset):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="debates-{stamp}.csv"'
+        response.write("\ufeff")  # so spreadsheet programs read the text as UTF-8
+        write_debate_csv(csv.writer(response), queryset)
+        return response

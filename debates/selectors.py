@@ -1,0 +1,220 @@
+"""Reads for debates: who may moderate, the argument threads, the shift of opinion.
+
+Other apps read debates through these functions (the reflections app uses
+``stance_summary``; the studygroups app registers its member source here).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from modules.models import Module
+from topics.models import Task
+
+from .models import SHORT_POSITION, Argument, Position, Stance
+
+
+def can_moderate(user, module: Module) -> bool:
+    """Tutors of the module and staff may hide and restore arguments."""
+    return user.is_authenticated and (user.is_staff or module.is_tutor(user))
+
+
+# --- "my study group" -------------------------------------------------------------------
+# Study groups live in an app above this one, so debates cannot import them. The
+# studygroups app registers a source of member ids in its AppConfig.ready():
+#     register_group_member_source(lambda user, module: <ids of the user's group-mates>)
+# Until one is registered the filter does not exist and the debate page offers no such option.
+
+GroupMemberSource = Callable[[object, Module], Iterable[int] | QuerySet]
+_group_member_source: GroupMemberSource | None = None
+
+
+def register_group_member_source(source: GroupMemberSource | None) -> None:
+    """Set (or, with None, clear) the function giving the ids of a user's group-mates
+    in a module (the user's own id included or not; the filter adds it)."""
+    global _group_member_source
+    _group_member_source = source
+
+
+def study_group_filter_available() -> bool:
+    return _group_member_source is not None
+
+
+def filter_for_group_members(queryset: QuerySet, *, user, module: Module) -> QuerySet:
+    """Keep the arguments written by the user or by members of the user's study groups
+    in this module."""
+    if _group_member_source is None:
+        raise ImproperlyConfigured("No study-group member source is registered.")
+    members = _group_member_source(user, module)
+    return queryset.filter(Q(author_id__in=members) | Q(author_id=user.pk))
+
+
+# --- argument threads -------------------------------------------------------------------
+
+SORTS = {
+    "newest": ("Newest first", ["-created_at", "-pk"]),
+    "endorsed": ("Most endorsed", ["-endorsement_count", "-created_at", "-pk"]),
+}
+THREADS_PER_PAGE = 25
+
+
+def argument_threads(
+    *, motion, user, moderator: bool, sort: str = "newest", side: str = ""
+) -> QuerySet:
+    """Top-level arguments this user may see, each with its visible replies prefetched
+    (as ``visible_replies``), endorsement counts and whether the user endorsed each."""
+    replies = (
+        Argument.objects.visible_to(user, moderator=moderator)
+        .with_endorsements_for(user)
+        .select_related("author", "hidden_by")
+        .order_by("created_at", "pk")
+    )
+    threads = (
+        Argument.objects.on(motion)
+        .top_level()
+        .visible_to(user, moderator=moderator)
+        .with_endorsements_for(user)
+        .select_related("author", "hidden_by")
+        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
+    )
+    if side in Argument.Side.values:
+        threads = threads.filter(side=side, is_deleted=False)
+    return threads.order_by(*SORTS.get(sort, SORTS["newest"])[1])
+
+
+def side_counts(*, motion, user, moderator: bool) -> dict[str, int]:
+    """How many top-level arguments (that this user may see) are on each side."""
+    counts = (
+        Argument.objects.on(motion)
+        .top_level()
+        .visible_to(user, moderator=moderator)
+        .aggregate(
+            all=Count("pk"),
+            for_=Count("pk", filter=Q(side="for", is_deleted=False)),
+            against=Count("pk", filter=Q(side="against", is_deleted=False)),
+        )
+    )
+    return {"all": counts["all"], "for": counts["for_"], "against": counts["against"]}
+
+
+# --- stances and the shift of opinion ---------------------------------------------------
+
+
+@dataclass
+class ShiftRow:
+    position: str
+    label: str
+    before: int
+    after: int
+    before_pct: int
+    after_pct: int
+
+
+@dataclass
+class CohortShift:
+    rows: list[ShiftRow] = field(default_factory=list)
+    before_total: int = 0
+    after_total: int = 0
+    both_total: int = 0
+    changed: int = 0
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.before_total or self.after_total)
+
+
+def _pct(n: int, total: int) -> int:
+    return round(100 * n / total) if total else 0
+
+
+def cohort_shift(motion) -> CohortShift:
+    """The distribution of stances before and after, and how many changed their mind
+    (among those who recorded both), in two queries."""
+    counts = {
+        (row["phase"], row["position"]): row["n"]
+        for row in Stance.objects.on(motion).values("phase", "position").annotate(n=Count("pk"))
+    }
+    before_position = Stance.objects.filter(
+        motion=motion, user=OuterRef("user"), phase=Stance.Phase.BEFORE
+    ).values("position")[:1]
+    pairs = (
+        Stance.objects.filter(motion=motion, phase=Stance.Phase.AFTER)
+        .annotate(before_position=Subquery(before_position))
+        .aggregate(
+            both=Count("pk", filter=Q(before_position__isnull=False)),
+            changed=Count(
+                "pk",
+                filter=Q(before_position__isnull=False) & ~Q(position=F("before_position")),
+            ),
+        )
+    )
+    before_total = sum(n for (phase, _), n in counts.items() if phase == "before")
+    after_total = sum(n for (phase, _), n in counts.items() if phase == "after")
+    rows = []
+    for value, label in Position.choices:
+        before = counts.get(("before", value), 0)
+        after = counts.get(("after", value), 0)
+        rows.append(
+            ShiftRow(
+                position=value,
+                label=label,
+                before=before,
+                after=after,
+                before_pct=_pct(before, before_total),
+                after_pct=_pct(after, after_total),
+            )
+        )
+    return CohortShift(
+        rows=rows,
+        before_total=before_total,
+        after_total=after_total,
+        both_total=pairs["both"] or 0,
+        changed=pairs["changed"] or 0,
+    )
+
+
+def personal_shift(before: Stance | None, after: Stance | None) -> str:
+    """One sentence: "You moved from undecided (2) to against (4)." (confidence in brackets)."""
+    if before is None or after is None:
+        return ""
+    start = SHORT_POSITION[before.position]
+    end = SHORT_POSITION[after.position]
+    if before.position != after.position:
+        return f"You moved from {start} ({before.confidence}) to {end} ({after.confidence})."
+    if after.confidence > before.confidence:
+        how = "and became more sure"
+    elif after.confidence < before.confidence:
+        how = "and became less sure"
+    else:
+        how = "just as sure as before"
+    return f"You stayed {end}, {how} ({before.confidence} to {after.confidence})."
+
+
+def stance_summary(*, user, task: Task) -> str | None:
+    """A short Markdown note of the user's stance before and after the debate of this task,
+    for the reflection editor; None when the user recorded no stance (or it is no debate)."""
+    if not user.is_authenticated:
+        return None
+    stances = {
+        s.phase: s
+        for s in Stance.objects.filter(user=user, motion__task=task).select_related("motion")
+    }
+    if not stances:
+        return None
+    motion = next(iter(stances.values())).motion
+    lines = [f"On the motion “{motion.statement}”:", ""]
+    for phase in (Stance.Phase.BEFORE, Stance.Phase.AFTER):
+        stance = stances.get(phase)
+        if stance is None:
+            lines.append(f"- {phase.label}: not recorded yet")
+            continue
+        line = f"- {phase.label}: {stance.short_position} (confidence {stance.confidence} of 5)"
+        if stance.reason:
+            line += f", because: {stance.reason}"
+        lines.append(line)
+    shift = personal_shift(stances.get("before"), stances.get("after"))
+    if shift:
+        lines += ["", shift]
+    return "\n".join(lines)

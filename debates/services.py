@@ -1,0 +1,208 @@
+"""Writes in a debate: stances, arguments and replies, endorsements, moderation.
+
+Each function keeps the debate's rules itself (views only check that the
+person may see the debate at all), so admin actions and commands that call
+them cannot break those rules either.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from topics.models import Motion
+from topics.services import task_mark_done
+
+from .models import (
+    EDIT_WINDOW_MINUTES,
+    Argument,
+    Endorsement,
+    ModerationEvent,
+    Position,
+    Stance,
+)
+from .selectors import can_moderate
+from .validation import clean_argument_text, clean_one_line
+
+
+def _complete_if_ready(*, user, motion: Motion) -> bool:
+    """Both stances and at least one argument or reply complete the debate task."""
+    stances = Stance.objects.filter(user=user, motion=motion).count()
+    if stances < 2:
+        return False
+    if not Argument.objects.filter(motion=motion, author=user, is_deleted=False).exists():
+        return False
+    task_mark_done(user=user, task=motion.task)
+    return True
+
+
+def _require_stance_before(*, user, motion: Motion) -> None:
+    """Trainees join the argument once their own first opinion is on record; tutors need not."""
+    if can_moderate(user, motion.task.topic.module):
+        return
+    if not Stance.objects.filter(user=user, motion=motion, phase=Stance.Phase.BEFORE).exists():
+        raise ValidationError("Record your stance before the debate first.")
+
+
+@transaction.atomic
+def stance_record(
+    *,
+    user,
+    motion: Motion,
+    phase: str,
+    position: str,
+    confidence: int,
+    reason: str = "",
+) -> Stance:
+    """Record a stance. The stance before is kept as first given, so the shift is honest;
+    the stance after needs one before and may be changed."""
+    if phase not in Stance.Phase.values:
+        raise ValidationError("Unknown phase.")
+    if position not in Position.values:
+        raise ValidationError("Choose for, against or undecided.")
+    if not isinstance(confidence, int) or not 1 <= confidence <= 5:
+        raise ValidationError("Confidence is a number from 1 to 5.")
+    reason = clean_one_line(reason, required=False, what="reason")
+    values = {"position": position, "confidence": confidence, "reason": reason}
+    if phase == Stance.Phase.BEFORE:
+        try:
+            with transaction.atomic():
+                stance = Stance.objects.create(user=user, motion=motion, phase=phase, **values)
+        except IntegrityError:
+            raise ValidationError(
+                "Your stance before the debate is already recorded and is kept as it was."
+            ) from None
+    else:
+        if not Stance.objects.filter(user=user, motion=motion, phase="before").exists():
+            raise ValidationError("Record your stance before the debate first.")
+        stance, _ = Stance.objects.update_or_create(
+            user=user, motion=motion, phase=phase, defaults=values
+        )
+    _complete_if_ready(user=user, motion=motion)
+    return stance
+
+
+@transaction.atomic
+def argument_create(
+    *, author, motion: Motion, text: str, side: str = "", parent: Argument | None = None
+) -> Argument:
+    """Post an argument (with a side) or a reply to a top-level argument (without one).
+
+    Trainees argue once they have recorded their stance before; tutors may post
+    without one."""
+    text = clean_argument_text(text)
+    _require_stance_before(user=author, motion=motion)
+    if parent is not None:
+        if parent.motion_id != motion.pk or parent.parent_id is not None:
+            raise ValidationError("Replies go under an argument, one level deep.")
+        if parent.is_deleted or (parent.is_hidden and parent.author_id != author.pk):
+            raise ValidationError("That argument is no longer open for replies.")
+        side = ""
+    elif side not in Argument.Side.values:
+        raise ValidationError("Choose whether you argue for or against the motion.")
+    argument = Argument.objects.create(
+        motion=motion, author=author, parent=parent, side=side, text=text
+    )
+    _complete_if_ready(user=author, motion=motion)
+    return argument
+
+
+def can_edit(argument: Argument, user, *, now=None) -> bool:
+    """Authors may edit for 15 minutes after posting, unless it was deleted or hidden."""
+    now = now or timezone.now()
+    return (
+        argument.author_id == user.pk
+        and not argument.is_deleted
+        and not argument.is_hidden
+        and now - argument.created_at <= timedelta(minutes=EDIT_WINDOW_MINUTES)
+    )
+
+
+@transaction.atomic
+def argument_edit(*, argument: Argument, by, text: str) -> Argument:
+    if argument.author_id != by.pk:
+        raise ValidationError("Only the author can edit an argument.")
+    if argument.hidden_at is not None:
+        raise ValidationError("A tutor has hidden this argument, so it can no longer be edited.")
+    if not can_edit(argument, by):
+        raise ValidationError(
+            f"Arguments can be edited for {EDIT_WINDOW_MINUTES} minutes after posting; "
+            "post a reply to add to it."
+        )
+    argument.text = clean_argument_text(text)
+    argument.edited_at = timezone.now()
+    argument.save(update_fields=["text", "edited_at"])
+    return argument
+
+
+@transaction.atomic
+def argument_delete(*, argument: Argument, by) -> None:
+    """The author deletes. With replies, the argument keeps its place as "deleted" (its
+    text erased); without, it goes. The last reply under a deleted argument takes it along."""
+    if argument.author_id != by.pk or argument.is_deleted:
+        raise ValidationError("Only the author can delete an argument.")
+    parent_id = argument.parent_id
+    if argument.replies.exists():
+        argument.is_deleted = True
+        argument.text = ""
+        argument.edited_at = timezone.now()
+        argument.save(update_fields=["is_deleted", "text", "edited_at"])
+        argument.endorsements.all().delete()
+        return
+    argument.delete()
+    if parent_id is not None:
+        Argument.objects.filter(pk=parent_id, is_deleted=True, replies__isnull=True).delete()
+
+
+@transaction.atomic
+def endorsement_create(*, argument: Argument, user) -> Endorsement:
+    """Endorse someone else's visible argument, once (idempotent)."""
+    if argument.author_id == user.pk:
+        raise ValidationError("You cannot endorse your own argument.")
+    if argument.is_deleted or argument.is_hidden:
+        raise ValidationError("That argument can no longer be endorsed.")
+    _require_stance_before(user=user, motion=argument.motion)
+    try:
+        with transaction.atomic():
+            endorsement, _ = Endorsement.objects.get_or_create(argument=argument, user=user)
+    except IntegrityError:  # a double click raced us to the row
+        endorsement = Endorsement.objects.get(argument=argument, user=user)
+    return endorsement
+
+
+@transaction.atomic
+def endorsement_delete(*, argument: Argument, user) -> None:
+    Endorsement.objects.filter(argument=argument, user=user).delete()
+
+
+@transaction.atomic
+def argument_hide(*, argument: Argument, by, reason: str) -> Argument:
+    """A tutor of the module (or staff) hides an argument, giving a reason its author sees."""
+    if not can_moderate(by, argument.motion.task.topic.module):
+        raise ValidationError("Only the module's tutors can hide arguments.")
+    reason = clean_one_line(reason, required=True, what="reason for hiding it")
+    argument.hidden_by = by
+    argument.hidden_at = timezone.now()
+    argument.hidden_reason = reason
+    argument.save(update_fields=["hidden_by", "hidden_at", "hidden_reason"])
+    ModerationEvent.objects.create(
+        argument=argument, moderator=by, action=ModerationEvent.Action.HIDE, reason=reason
+    )
+    return argument
+
+
+@transaction.atomic
+def argument_unhide(*, argument: Argument, by) -> Argument:
+    if not can_moderate(by, argument.motion.task.topic.module):
+        raise ValidationError("Only the module's tutors can restore arguments.")
+    if not argument.is_hidden:
+        return argument
+    argument.hidden_by = None
+    argument.hidden_at = None
+    argument.hidden_reason = ""
+    argument.save(update_fields=["hidden_by", "hidden_at", "hidden_reason"])
+    ModerationEvent.objects.create(
+        argument=argument, moderator=by, action=ModerationEvent.Action.UNHIDE
+    )
+    return argument

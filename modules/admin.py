@@ -1,0 +1,67 @@
+from django.contrib import admin
+
+from portal.admin_tools import MarkdownPreviewMixin
+
+from .models import Enrolment, LearningOutcome, Module, ModuleTutor, Prerequisite, Tutor
+
+
+class LearningOutcomeInline(admin.TabularInline):
+    model = LearningOutcome
+    extra = 0
+
+
+class PrerequisiteInline(admin.TabularInline):
+    model = Prerequisite
+    fk_name = "module"
+    extra = 0
+    autocomplete_fields = ["required"]
+
+
+class ModuleTutorInline(admin.TabularInline):
+    model = ModuleTutor
+    extra = 0
+    autocomplete_fields = ["tutor"]
+
+
+def _topic_inline():
+    from topics.admin import TopicInline  # topics builds on modules
+
+    return TopicInline
+
+
+@admin.register(Module)
+class ModuleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    list_display = ["title", "slug", "position", "is_published", "is_offered", "estimated_hours"]
+    list_editable = ["position", "is_published", "is_offered"]
+    list_filter = ["is_published", "is_offered"]
+    search_fields = ["title", "summary", "introduction"]
+    prepopulated_fields = {"slug": ["title"]}
+    markdown_fields = ("introduction", "how_it_works")
+    fieldsets = [
+        (None, {"fields": ["title", "subtitle", "slug", "summary", "position"]}),
+        ("Text", {"fields": ["introduction", "how_it_works", "outcomes_intro"]}),
+        ("Companion website", {"fields": ["companion_site_name", "companion_site_url"]}),
+        ("Publishing", {"fields": ["is_published", "is_offered", "estimated_hours"]}),
+        ("Preview", {"fields": ["markdown_preview"]}),
+    ]
+
+    def get_inlines(self, request, obj):
+        return [PrerequisiteInline, LearningOutcomeInline, ModuleTutorInline, _topic_inline()]
+
+
+@admin.register(Tutor)
+class TutorAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    list_display = ["name", "role_line", "user"]
+    search_fields = ["name", "role_line", "user__email"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    markdown_fields = ("biography",)
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "module", "enrolled_at", "prerequisites_confirmed_at", "completed_at"]
+    list_filter = ["module", "completed_at"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user", "module"]
+    autocomplete_fields = ["user"]

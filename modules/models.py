@@ -1,0 +1,224 @@
+"""Modules of training, their tutors, learning outcomes and prerequisites."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from portal.fields import URLField
+
+
+class ModuleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Staff see unpublished modules too; everyone else sees the published ones."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def taught_to(self, user):
+        """The modules taught on this portal (offered) that this user may see: where topics,
+        tasks, progress and reflections live. Catalogue-only modules are left out."""
+        return self.visible_to(user).filter(is_offered=True)
+
+    def tutored_by(self, user):
+        """The modules whose tutors include this user's Tutor profile."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(tutors__user=user)
+
+    def enrolled_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(enrolments__user=user)
+
+
+class Module(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    subtitle = models.CharField(max_length=200, blank=True, help_text="e.g. “a training module”.")
+    summary = models.TextField(blank=True, help_text="One or two sentences for the catalogue.")
+    introduction = models.TextField(blank=True, help_text="Markdown.")
+    how_it_works = models.TextField(blank=True, help_text="Markdown.")
+    outcomes_intro = models.CharField(
+        max_length=200,
+        blank=True,
+        default="You will be able to…",
+        help_text="The line that leads into the learning outcomes.",
+    )
+    companion_site_name = models.CharField(max_length=100, blank=True)
+    companion_site_url = URLField(blank=True)
+    estimated_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the catalogue.")
+    is_published = models.BooleanField(default=True, help_text="Shown in the catalogue.")
+    is_offered = models.BooleanField(
+        default=True,
+        help_text="Untick for a module listed in the catalogue but not yet taught on this portal.",
+    )
+    prerequisites = models.ManyToManyField(
+        "self",
+        through="Prerequisite",
+        through_fields=("module", "required"),
+        symmetrical=False,
+        related_name="required_by",
+        blank=True,
+    )
+    tutors = models.ManyToManyField(
+        "Tutor", through="ModuleTutor", related_name="modules", blank=True
+    )
+
+    objects = ModuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("modules:detail", kwargs={"slug": self.slug})
+
+    def is_tutor(self, user) -> bool:
+        """True when the user is one of this module's tutors (one query)."""
+        return user.is_authenticated and self.tutor_links.filter(tutor__user=user).exists()
+
+    def is_participant(self, user) -> bool:
+        """Enrolled trainees, the module's tutors and staff take part in its activities."""
+        if not user.is_authenticated:
+            return False
+        if user.is_staff:
+            return True
+        return (
+            Module.objects.filter(pk=self.pk)
+            .filter(models.Q(enrolments__user=user) | models.Q(tutors__user=user))
+            .exists()
+        )
+
+
+class Prerequisite(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="prerequisite_links")
+    required = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["module", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "required"], name="one_link_per_prerequisite"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(module=models.F("required")),
+                name="module_not_its_own_prerequisite",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} requires {self.required}"
+
+    def get_absolute_url(self) -> str:
+        return self.module.get_absolute_url()
+
+
+class LearningOutcome(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="outcomes")
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["module", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "position"], name="one_outcome_per_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return self.module.get_absolute_url() + "#outcomes"
+
+
+class Tutor(models.Model):
+    """A tutor's public profile; ``user`` links it to the account that reviews work."""
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(unique=True)
+    role_line = models.CharField(max_length=250, help_text="The profile line shown under the name.")
+    biography = models.TextField(blank=True, help_text="Markdown.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tutor_profile",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        first = self.modules.first()
+        return (first.get_absolute_url() if first else reverse("home")) + f"#tutor-{self.slug}"
+
+
+class ModuleTutor(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="tutor_links")
+    tutor = models.ForeignKey(Tutor, on_delete=models.CASCADE, related_name="module_links")
+    position = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["module", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "tutor"], name="one_link_per_module_tutor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tutor} tutors {self.module}"
+
+    def get_absolute_url(self) -> str:
+        return self.module.get_absolute_url()
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+    def active(self):
+        return self.filter(completed_at__isnull=True)
+
+
+class Enrolment(models.Model):
+    """A trainee taking a module. Leaving deletes this row and nothing the trainee wrote."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="enrolments")
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    prerequisites_confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the trainee confirmed completing the prerequisites elsewhere.",
+    )
+    completed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when every task of the module is done."
+    )
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-enrolled_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "module"], name="one_enrolment_per_user_per_module"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.module}"
+
+    def get_absolute_url(self) -> str:
+        return self.module.get_absolute_url()

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reflections"
+
+urlpatterns = [
+    path("", views.PortfolioView.as_view(), name="portfolio"),
+    path("new/", views.ReflectionCreateView.as_view(), name="new"),
+    path("preview/", views.PreviewView.as_view(), name="preview"),
+    path("export/<slug:fmt>/", views.PortfolioExportView.as_view(), name="export"),
+    path("<int:pk>/", views.ReflectionDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.ReflectionEditView.as_view(), name="edit"),
+    path("<int:pk>/autosave/", views.AutosaveView.as_view(), name="autosave"),
+    path("<int:pk>/history/", views.ReflectionHistoryView.as_view(), name="history"),
+    path(
+        "<int:pk>/history/<int:number>/restore/",
+        views.ReflectionRestoreView.as_view(),
+        name="restore",
+    ),
+    path("<int:pk>/submit/", views.ReflectionSubmitView.as_view(), name="submit"),
+    path("<int:pk>/withdraw/", views.ReflectionWithdrawView.as_view(), name="withdraw"),
+    path("<int:pk>/delete/", views.ReflectionDeleteView.as_view(), name="delete"),
+]

@@ -1,0 +1,363 @@
+"""The trainee's reflections and portfolio. Every lookup is scoped to the author, so
+anybody else (tutors included, until a reflection is submitted to them in a later
+issue) gets 404."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+
+from modules.models import Module
+from portal.markdown import render_markdown
+from topics.models import Task
+
+from . import exports, services
+from .forms import NewReflectionForm, PortfolioFilterForm, ReflectionForm
+from .models import BODY_MAX_LENGTH, Reflection, ReflectionTemplate
+from .selectors import group_portfolio, portfolio_reflections
+
+
+def _save_from_form(reflection, user, data: dict, *, autosave: bool = False) -> None:
+    """Save the editor's cleaned data as the next version (refused if it is stale)."""
+    services.reflection_save(
+        reflection=reflection,
+        by=user,
+        expected_version=data["version"],
+        title=data["title"],
+        body=data["body"],
+        cpd_minutes=data["cpd_minutes"],
+        autosave=autosave,
+    )
+
+
+class AuthorReflectionMixin(LoginRequiredMixin):
+    """The reflection named in the URL, if the signed-in user wrote it; else 404."""
+
+    def get_reflection(self) -> Reflection:
+        if not hasattr(self, "_reflection"):
+            self._reflection = get_object_or_404(
+                Reflection.objects.visible_to(self.request.user).with_context(),
+                pk=self.kwargs["pk"],
+            )
+        return self._reflection
+
+
+class PortfolioView(LoginRequiredMixin, TemplateView):
+    """All of my reflections by module and topic, with the CPD total and the exports."""
+
+    template_name = "reflections/portfolio.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        filter_form = PortfolioFilterForm(self.request.GET or None)
+        status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
+        reflections = list(portfolio_reflections(user, status=status or None))
+        totals = Reflection.objects.visible_to(user).aggregate(
+            count=Count("pk"), minutes=Sum("cpd_minutes")
+        )
+        context.update(
+            filter_form=filter_form,
+            status=status,
+            status_label=dict(Reflection.Status.choices).get(status, ""),
+            groups=group_portfolio(reflections),
+            shown_count=len(reflections),
+            shown_minutes=sum(r.cpd_minutes for r in reflections),
+            total_count=totals["count"],
+            total_minutes=totals["minutes"] or 0,
+        )
+        return context
+
+
+class ReflectionCreateView(LoginRequiredMixin, View):
+    """Step one of a reflection: its title and structure. ``?task=`` ties it to a task."""
+
+    template_name = "reflections/reflection_new.html"
+
+    def get_task(self) -> Task | None:
+        task_id = self.request.GET.get("task") or self.request.POST.get("task")
+        if not task_id:
+            return None
+        if not str(task_id).isdigit():
+            raise Http404("No such task.")
+        return get_object_or_404(
+            Task.objects.select_related("topic__module").filter(
+                topic__module__in=Module.objects.taught_to(self.request.user)
+            ),
+            pk=task_id,
+        )
+
+    def get_form(self, task, data=None) -> NewReflectionForm:
+        initial = {"title": f"Topic {task.topic.number_word}: {task.title}" if task else ""}
+        slug = self.request.GET.get("structure")
+        structures = ReflectionTemplate.objects.filter(is_active=True)
+        initial["structure"] = structures.filter(slug=slug).first() if slug else None
+        if initial["structure"] is None:
+            initial["structure"] = structures.first()
+        return NewReflectionForm(
+            data, task=task, modules=Module.objects.taught_to(self.request.user), initial=initial
+        )
+
+    def render(self, task, form):
+        return render(self.request, self.template_name, {"task": task, "form": form})
+
+    def get(self, request, *args, **kwargs):
+        task = self.get_task()
+        return self.render(task, self.get_form(task))
+
+    def post(self, request, *args, **kwargs):
+        task = self.get_task()
+        form = self.get_form(task, request.POST)
+        if not form.is_valid():
+            return self.render(task, form)
+        reflection = services.reflection_create(
+            author=request.user,
+            title=form.cleaned_data["title"],
+            template=form.cleaned_data.get("structure"),
+            task=task,
+            module=form.cleaned_data.get("module"),
+        )
+        messages.success(request, "Your draft is started. It is saved as you write.")
+        return redirect("reflections:edit", pk=reflection.pk)
+
+
+class ReflectionDetailView(AuthorReflectionMixin, DetailView):
+    template_name = "reflections/reflection_detail.html"
+    context_object_name = "reflection"
+
+    def get_object(self, queryset=None):
+        return self.get_reflection()
+
+
+class ReflectionEditView(AuthorReflectionMixin, View):
+    """The editor. Save, preview and "save and submit" are plain posts; autosave and the
+    live preview are the same form sent by htmx to the two endpoints below."""
+
+    template_name = "reflections/reflection_edit.html"
+
+    def render(self, form, *, conflict=None, preview=None, status=200):
+        reflection = self.get_reflection()
+        if reflection.is_editable:
+            form.enable_live_preview(reverse("reflections:preview"))
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "reflection": reflection,
+                "form": form,
+                "conflict": conflict,
+                "preview": render_markdown(
+                    preview if preview is not None else form["body"].value()
+                ),
+                "body_max_length": BODY_MAX_LENGTH,
+            },
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        reflection = self.get_reflection()
+        if not reflection.is_editable:
+            messages.info(
+                request,
+                f"This reflection is {reflection.get_status_display().lower()}; "
+                "it can be read but not changed.",
+            )
+            return redirect(reflection)
+        return self.render(ReflectionForm.for_reflection(reflection))
+
+    def post(self, request, *args, **kwargs):
+        reflection = self.get_reflection()
+        form = ReflectionForm(request.POST)
+        action = request.POST.get("action", "save")
+        if not form.is_valid():
+            return self.render(form)
+        if action == "preview":
+            return self.render(form, preview=form.cleaned_data["body"])
+        data = form.cleaned_data
+        try:
+            _save_from_form(reflection, request.user, data)
+            if action == "submit":
+                services.reflection_submit(reflection=reflection, by=request.user)
+        except services.ReflectionSaveError as refused:
+            # Nothing is lost: the writer's text goes back into the form. After a
+            # conflict the form is based on the current version, so saving again
+            # keeps their text deliberately.
+            current = refused.current
+            values = request.POST.copy()
+            values["version"] = current.version
+            self._reflection = current
+            return self.render(
+                ReflectionForm(values), conflict=refused, preview=data["body"], status=409
+            )
+        if action == "submit":
+            messages.success(
+                request, "Your reflection is saved and submitted for review by your tutors."
+            )
+            return redirect(reflection)
+        messages.success(request, f"Draft saved (version {reflection.version}).")
+        return redirect("reflections:edit", pk=reflection.pk)
+
+
+class HtmxSignInMixin:
+    """The autosave answers a signed-out writer with 401, not the site-wide HX-Redirect to
+    sign in (portal.middleware): leaving the page would drop the unsaved text, while the
+    editor's script keeps it on the device and tells the writer to sign in in a new tab."""
+
+    def handle_no_permission(self):
+        if self.request.htmx and not self.request.user.is_authenticated:
+            return HttpResponse("Signed out", status=401, content_type="text/plain")
+        return super().handle_no_permission()
+
+
+class AutosaveView(HtmxSignInMixin, AuthorReflectionMixin, View):
+    """htmx posts the editor here a moment after each change; the reply is a status line
+    and the new version number, swapped into the form so the next save is not stale."""
+
+    def post(self, request, *args, **kwargs):
+        reflection = self.get_reflection()
+        form = ReflectionForm(request.POST)
+        context = {"reflection": reflection, "saved": False}
+        if not form.is_valid():
+            context["errors"] = [e for errors in form.errors.values() for e in errors]
+            context["version"] = request.POST.get("version", reflection.version)
+        else:
+            data = form.cleaned_data
+            try:
+                _save_from_form(reflection, request.user, data, autosave=True)
+                context.update(saved=True, version=reflection.version, time=timezone.now())
+            except services.ReflectionSaveError as refused:
+                context.update(refused=refused.message, version=data["version"])
+        return render(request, "reflections/_autosave_status.html", context)
+
+
+class PreviewView(HtmxSignInMixin, LoginRequiredMixin, View):
+    """The live preview: Markdown rendered through the portal's one sanitiser."""
+
+    def post(self, request, *args, **kwargs):
+        body = request.POST.get("body", "")[:BODY_MAX_LENGTH]
+        return render(request, "reflections/_preview.html", {"preview": render_markdown(body)})
+
+
+class ReflectionHistoryView(AuthorReflectionMixin, DetailView):
+    template_name = "reflections/reflection_history.html"
+    context_object_name = "reflection"
+
+    def get_object(self, queryset=None):
+        return self.get_reflection()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["versions"] = list(self.object.versions.order_by("-number"))
+        return context
+
+
+def _posted_version(request) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+class ReflectionRestoreView(AuthorReflectionMixin, View):
+    def post(self, request, *args, **kwargs):
+        reflection = self.get_reflection()
+        number = kwargs["number"]
+        if not reflection.versions.filter(number=number).exists():
+            raise Http404("No such version.")
+        expected = _posted_version(request)
+        if expected is None:
+            messages.error(request, "The restore form was incomplete; please try again.")
+            return redirect("reflections:history", pk=reflection.pk)
+        try:
+            services.reflection_restore(
+                reflection=reflection, by=request.user, number=number, expected_version=expected
+            )
+        except services.ReflectionSaveError as refused:
+            messages.error(
+                request,
+                "Not restored: "
+                + (
+                    "the reflection was saved elsewhere since this page was opened. "
+                    "Check the history below and try again."
+                    if isinstance(refused, services.StaleVersionError)
+                    else refused.message
+                ),
+            )
+            return redirect("reflections:history", pk=reflection.pk)
+        messages.success(
+            request,
+            f"Version {number} is restored as version {reflection.version}; "
+            "the versions in between are kept in the history.",
+        )
+        return redirect("reflections:edit", pk=reflection.pk)
+
+
+class ReflectionSubmitView(AuthorReflectionMixin, View):
+    def post(self, request, *args, **kwargs):
+        reflection = self.get_reflection()
+        try:
+            services.reflection_submit(
+                reflection=reflection, by=request.user, expected_version=_posted_version(request)
+            )
+        except services.StaleVersionError:
+            messages.error(
+                request,
+                "Not submitted: the reflection was changed elsewhere since this page was "
+                "opened. Read it again below, then submit.",
+            )
+        except services.NotEditableError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, "Your reflection is submitted for review by your tutors.")
+        return redirect(reflection)
+
+
+class ReflectionWithdrawView(AuthorReflectionMixin, View):
+    def post(self, request, *args, **kwargs):
+        reflection = self.get_reflection()
+        try:
+            services.reflection_withdraw(reflection=reflection, by=request.user)
+        except services.NotEditableError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, "Your reflection is back in draft; you can edit it again.")
+        return redirect(reflection)
+
+
+class ReflectionDeleteView(AuthorReflectionMixin, View):
+    template_name = "reflections/reflection_delete.html"
+
+    def get(self, request, *args, **kwargs):
+        reflection = self.get_reflection()
+        if reflection.status != Reflection.Status.DRAFT:
+            raise Http404("Only drafts can be deleted.")
+        return render(request, self.template_name, {"reflection": reflection})
+
+    def post(self, request, *args, **kwargs):
+        reflection = self.get_reflection()
+        try:
+            services.reflection_delete(reflection=reflection, by=request.user)
+        except services.NotEditableError as refused:
+            messages.error(request, refused.message)
+            return redirect(reflection)
+        messages.success(request, f"“{reflection.title}” and its history are deleted.")
+        return redirect("reflections:portfolio")
+
+
+class PortfolioExportView(LoginRequiredMixin, View):
+    """The whole portfolio, or one module's part, as PDF, standalone HTML or Markdown (zip)."""
+
+    def get(self, request, fmt: str, *args, **kwargs):
+        if fmt not in exports.EXPORTERS:
+            raise Http404("No such format.")
+        module = None
+        if slug := request.GET.get("module"):
+            module = get_object_or_404(Module.objects.visible_to(request.user), slug=slug)
+        portfolio = exports.build_portfolio(request.user, module=module)
+        content, content_type, filename = exports.EXPORTERS[fmt](portfolio)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
