@@ -1,0 +1,87 @@
+"""Shared fixtures: the real course content, people in each role, signed-in clients."""
+
+import itertools
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+
+from portal.services import user_create_verified, user_make_tutor
+
+_counter = itertools.count(1)
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Rate limits and cached pages must not leak from one test into the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def content(db):
+    """The Psycho-social interventions module as the fixtures ship it."""
+    call_command("load_content", verbosity=0)
+    from modules.models import Module
+
+    return Module.objects.get(slug="psycho-social-interventions")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*, email: str | None = None, role: str = "trainee", name: str = "") -> object:
+        n = next(_counter)
+        email = email or f"{role}{n}@example.org"
+        user = user_create_verified(
+            email=email,
+            password=PASSWORD,
+            full_name=name or f"{role.title()} {n}",
+            is_staff=role == "admin",
+            is_superuser=role == "admin",
+        )
+        if role == "tutor":
+            user_make_tutor(user=user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def trainee(make_user):
+    return make_user(role="trainee")
+
+
+@pytest.fixture
+def other_trainee(make_user):
+    return make_user(role="trainee")
+
+
+@pytest.fixture
+def tutor(make_user, content):
+    """A tutor linked to the module's first Tutor profile."""
+    from modules.models import Tutor
+
+    user = make_user(role="tutor")
+    Tutor.objects.filter(slug="gillian-tober").update(user=user)
+    return user
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(role="admin")
+
+
+@pytest.fixture
+def client_for():
+    """A test client signed in as the given user (CSRF checks on)."""
+
+    def make(user) -> Client:
+        client = Client(enforce_csrf_checks=True)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
