@@ -111,13 +111,24 @@ def axe():
     return check
 
 
+def follow(locator, timeout: float | None = None) -> None:
+    """Click a link or submit button and wait until the page it loads has loaded.
+
+    ``click()`` returns before a navigation finishes, so reading the page right
+    after it can see the old page; waiting for the navigation removes that race.
+    """
+    kwargs = {"timeout": timeout} if timeout else {}
+    with locator.page.expect_navigation(**kwargs):
+        locator.click()
+
+
 @pytest.fixture
 def sign_in(live_server):
     def do(page, email: str, password: str):
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").first.fill(password)
-        page.get_by_role("button", name="Sign In").click()
-        page.wait_for_load_state()
+        follow(page.get_by_role("button", name="Sign In"))
+        assert "/accounts/login/" not in page.url, f"sign-in failed for {email}"
 
     return do

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from debates.models import Argument
 from modules.services import enrolment_create
+from tests.browser.conftest import follow
 from tests.conftest import PASSWORD
 from topics.models import TaskCompletion
 
@@ -17,8 +18,8 @@ def _person(browser, live_server, user):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").first.fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Sign In"))
+    assert "/accounts/login/" not in page.url
     return page
 
 
@@ -28,16 +29,14 @@ def _stance(page, *, position: str, confidence: int, reason: str = ""):
     form.get_by_label(str(confidence), exact=True).check()
     if reason:
         form.get_by_label("Your reason in a line (optional)").fill(reason)
-    form.get_by_role("button", name=re.compile("Record my stance")).click()
-    page.wait_for_load_state()
+    follow(form.get_by_role("button", name=re.compile("Record my stance")))
 
 
 def _argue(page, *, side: str, text: str):
     form = page.locator("form[action$='/debate/arguments/']")
     form.get_by_label(side).check()
     form.get_by_label("Your argument", exact=True).fill(text)
-    form.get_by_role("button", name="Post argument").click()
-    page.wait_for_load_state()
+    follow(form.get_by_role("button", name="Post argument"))
 
 
 def _article(page, text: str):
@@ -55,8 +54,8 @@ def test_three_trainees_and_a_tutor_play_a_full_debate(
     # Ada finds the debate from the task page and gives her first opinion
     a = _person(browser, live_server, ada)
     a.goto(live_server.url + reverse("topics:task", args=[content.slug, 1, 2]))
-    a.get_by_role("link", name="Go to the debate").click()
-    a.wait_for_url(debate)
+    follow(a.get_by_role("link", name="Go to the debate"))
+    assert a.url == debate
     assert a.get_by_role("heading", level=1).inner_text() == "The debate"
     assert a.locator("article.argument").count() == 0
     axe(a)  # state: before the stance
@@ -64,10 +63,10 @@ def test_three_trainees_and_a_tutor_play_a_full_debate(
     assert "The arguments are open now" in a.content()
     axe(a)  # state: arguing, no arguments yet
     _argue(a, side="For the motion", text="Only *one-to-one* work lets me tailor it to the person.")
-    a.get_by_role("link", name=re.compile("Edit or delete")).click()
+    follow(a.get_by_role("link", name=re.compile("Edit or delete")))
     assert a.get_by_role("button", name="Save changes").is_visible()
     axe(a)  # the author's edit-or-delete page
-    a.go_back()
+    a.go_back(wait_until="load")
 
     # Bo argues against, replies to Ada and endorses her argument in place (htmx)
     b = _person(browser, live_server, bo)
@@ -77,8 +76,7 @@ def test_three_trainees_and_a_tutor_play_a_full_debate(
     thread.locator("summary", has_text="Reply").click()
     reply_form = thread.locator("form[action*='/reply/']")
     reply_form.get_by_label("Your reply").fill("Groups let people hear peers who changed.")
-    reply_form.get_by_role("button", name="Post reply").click()
-    b.wait_for_load_state()
+    follow(reply_form.get_by_role("button", name="Post reply"))
     b.evaluate("window.stillTheSamePage = true")
     _article(b, "lets me tailor it").get_by_role("button", name=re.compile("^Endorse")).click()
     endorse = b.locator(f"#endorse-{Argument.objects.get(author=ada).pk}")
@@ -104,8 +102,7 @@ def test_three_trainees_and_a_tutor_play_a_full_debate(
     named = _article(t, "Jane Doe")
     named.locator("summary", has_text="Hide").click()
     named.get_by_label("Reason for hiding (the author sees it)").fill("Names a client.")
-    named.get_by_role("button", name=re.compile("^Hide")).click()
-    t.wait_for_load_state()
+    follow(named.get_by_role("button", name=re.compile("^Hide")))
     assert "Hidden" in _article(t, "Jane Doe").inner_text()
     axe(t)
 
@@ -160,19 +157,19 @@ def test_edit_and_delete_without_javascript(live_server, browser, axe, content, 
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(ada.email)
     page.get_by_label("Password").first.fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    follow(page.get_by_role("button", name="Sign In"))
     debate = live_server.url + reverse("debates:detail", args=[content.slug, 1])
     page.goto(debate)
     _stance(page, position="For the motion", confidence=3)
     _argue(page, side="For the motion", text="")
     assert "Write your argument before posting it." in page.content()
     _argue(page, side="For the motion", text="A first draft with a typo.")
-    page.get_by_role("link", name=re.compile("Edit or delete")).click()
+    follow(page.get_by_role("link", name=re.compile("Edit or delete")))
     page.get_by_label("Your argument").fill("A first draft, corrected.")
-    page.get_by_role("button", name="Save changes").click()
+    follow(page.get_by_role("button", name="Save changes"))
     assert "A first draft, corrected." in page.content()
-    page.get_by_role("link", name=re.compile("Edit or delete")).click()
-    page.get_by_role("button", name="Delete my argument").click()
+    follow(page.get_by_role("link", name=re.compile("Edit or delete")))
+    follow(page.get_by_role("button", name="Delete my argument"))
     assert "Your argument is deleted." in page.content()
     assert not Argument.objects.exists()
     context.close()

@@ -4,6 +4,7 @@ import re
 
 from django.core import mail
 
+from tests.browser.conftest import follow
 from tests.conftest import PASSWORD
 from topics.models import Task
 
@@ -12,17 +13,17 @@ def test_sign_up_verify_sign_in_and_read_the_module(live_server, page, axe, cont
     base = live_server.url
     page.goto(base + "/")
     axe(page)
-    page.get_by_role("link", name="Psycho-social interventions").first.click()
-    page.wait_for_url(f"{base}/modules/psycho-social-interventions/")
+    follow(page.get_by_role("link", name="Psycho-social interventions").first)
+    assert page.url == f"{base}/modules/psycho-social-interventions/"
     axe(page)
 
-    page.get_by_role("link", name="Sign up").first.click()
+    follow(page.get_by_role("link", name="Sign up").first)
     axe(page)
     page.get_by_label("Email").fill("sam.new@example.org")
     page.get_by_label("Full name").fill("Sam New")
     page.get_by_label("Password").first.fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    follow(page.get_by_role("button", name="Sign Up"))
     page.wait_for_url(re.compile(r".*/accounts/confirm-email/$"))
     assert "Verify Your Email Address" in page.content()
     axe(page)
@@ -30,17 +31,16 @@ def test_sign_up_verify_sign_in_and_read_the_module(live_server, page, axe, cont
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body)
     page.goto(base + link.group(1))
     axe(page)
-    page.get_by_role("button", name="Confirm").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Confirm"))
 
     sign_in(page, "sam.new@example.org", PASSWORD)
     axe(page)
     page.goto(base + content.get_absolute_url())
-    page.get_by_role("link", name="Topic One - Motivational interviewing").click()
+    follow(page.get_by_role("link", name="Topic One - Motivational interviewing"))
     page.wait_for_url(f"{base}/modules/psycho-social-interventions/topics/1/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Topic One")
     axe(page)
-    page.get_by_role("link", name=re.compile("First task")).click()
+    follow(page.get_by_role("link", name=re.compile("First task")))
     assert "Explore the resources" in page.get_by_role("heading", level=1).inner_text()
     axe(page)
 
@@ -57,10 +57,10 @@ def test_narrow_screen_menu_and_account(live_server, browser, content, trainee, 
     page = context.new_page()
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="Show or hide the menu").click()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
+    follow(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in"))
     page.get_by_label("Email").fill(trainee.email)
     page.get_by_label("Password").first.fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    follow(page.get_by_role("button", name="Sign In"))
     page.goto(live_server.url + "/accounts/profile/")
     axe(page)
     # nothing overflows sideways on a phone
@@ -76,7 +76,7 @@ def test_admin_edits_task_and_trainee_sees_it(live_server, page, content, admin_
     sign_in(page, admin_user.email, PASSWORD)
     page.goto(f"{live_server.url}/admin/topics/task/{task.pk}/change/")
     page.get_by_label("Instructions:").fill("Meet your group **before** the open meeting.")
-    page.get_by_role("button", name="Save", exact=True).click()
+    follow(page.get_by_role("button", name="Save", exact=True))
     page.wait_for_url(re.compile(r".*/admin/topics/task/$"))
     page.goto(live_server.url + task.get_absolute_url())
     assert page.locator(".prose strong", has_text="before").count() == 1

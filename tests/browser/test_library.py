@@ -3,6 +3,7 @@
 import re
 
 from library.models import Article
+from tests.browser.conftest import follow
 from tests.conftest import PASSWORD
 from tests.library.factories import make_article, members_marker
 
@@ -60,10 +61,10 @@ def test_visitor_signs_in_from_a_gated_section_and_returns_to_it(live_server, pa
     axe(page)  # the visitor's view, gate notices included
     assert members_marker(article, 3) not in page.content()
     page.get_by_role("button", name="Expand all").click()
-    page.get_by_role("link", name="Sign in to read the rest of Section 3").click()
+    follow(page.get_by_role("link", name="Sign in to read the rest of Section 3"))
     page.get_by_label("Email").fill(trainee.email)
     page.get_by_label("Password").first.fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    follow(page.get_by_role("button", name="Sign In"))
     page.wait_for_url(
         re.compile(r".*/library/gated-reading/\?section=section-3#section-section-3$")
     )
@@ -76,10 +77,11 @@ def test_index_and_search_pages_are_accessible(live_server, page, axe, content, 
     make_article(slug="sample-reading", sample=True, sections=2)
     page.goto(live_server.url + "/library/")
     axe(page)
-    page.get_by_role("link", name="Sample articles").first.click()
+    follow(page.get_by_role("link", name="Sample articles").first)
     axe(page)
     page.get_by_label("Search the library and modules").fill("motivational interviewing")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/library/search/\?q=motivational\+interviewing$"))
     assert "Psychosocial interventions" in page.locator(".search-results").inner_text()
     axe(page)

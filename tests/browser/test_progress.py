@@ -9,6 +9,7 @@ import re
 from django.utils import timezone
 
 from modules.models import Enrolment
+from tests.browser.conftest import follow
 from tests.conftest import PASSWORD
 from topics.models import ChecklistTick, Task, TaskCompletion, TimetableTarget
 
@@ -23,8 +24,8 @@ def test_enrol_timetable_and_all_twelve_tasks(live_server, page, axe, content, t
     axe(page)
 
     # enrol: the prerequisite must be confirmed, and the page says why
-    page.get_by_role("link", name="Browse the module catalogue").click()
-    page.get_by_role("link", name="Psycho-social interventions").first.click()
+    follow(page.get_by_role("link", name="Browse the module catalogue"))
+    follow(page.get_by_role("link", name="Psycho-social interventions").first)
     page.wait_for_url(base + MODULE)
     axe(page)
     page.get_by_role("button", name="Enrol").click()
@@ -40,7 +41,7 @@ def test_enrol_timetable_and_all_twelve_tasks(live_server, page, axe, content, t
     assert Enrolment.objects.get(user=trainee).prerequisites_confirmed_at is not None
 
     # timetable: an impossible date is refused by its field, a past one is flagged
-    page.get_by_role("link", name="Your timetable").click()
+    follow(page.get_by_role("link", name="Your timetable"))
     axe(page)
     today = timezone.localdate()
     page.get_by_label("Topic One - Motivational interviewing").fill("2099-01-01")
@@ -57,13 +58,13 @@ def test_enrol_timetable_and_all_twelve_tasks(live_server, page, axe, content, t
     assert "has already passed" in page.content()
     axe(page)
     assert TimetableTarget.objects.filter(user=trainee).count() == 4
-    page.get_by_role("button", name="Create a private feed address").click()
+    follow(page.get_by_role("button", name="Create a private feed address"))
     feed = page.get_by_label("Your private feed address").input_value()
     assert re.match(rf"{base}{MODULE}timetable/feed/[\w-]{{40,}}\.ics$", feed)
     axe(page)
 
     # the dashboard flags the overdue topic and the one due within a week
-    page.get_by_role("link", name="Dashboard").click()
+    follow(page.get_by_role("link", name="Dashboard"))
     assert page.locator(".dashboard-targets").get_by_text("Overdue").count() == 1
     assert "Due within a week" in page.content()
     axe(page)
@@ -111,7 +112,7 @@ def test_enrol_timetable_and_all_twelve_tasks(live_server, page, axe, content, t
     assert page.locator(".task-status-done").count() == 3
     assert "3 of 3 tasks done in this topic" in page.content()
     axe(page)
-    page.get_by_role("link", name="Dashboard").click()
+    follow(page.get_by_role("link", name="Dashboard"))
     card = page.locator(".dashboard-module")
     assert "12 of 12 tasks done" in card.inner_text()
     assert "Module complete on" in card.inner_text()
@@ -122,7 +123,7 @@ def test_enrol_timetable_and_all_twelve_tasks(live_server, page, axe, content, t
     # leaving asks first and says the reflections are kept
     page.goto(base + MODULE)
     axe(page)
-    page.get_by_role("link", name="Leave this module").click()
+    follow(page.get_by_role("link", name="Leave this module"))
     assert "Your reflections are kept" in page.content()
     axe(page)
 
@@ -149,7 +150,7 @@ def test_narrow_screen_progress_pages(live_server, browser, content, trainee, ax
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(trainee.email)
     page.get_by_label("Password").first.fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    follow(page.get_by_role("button", name="Sign In"))
     page.wait_for_url(live_server.url + "/dashboard/")
     for path in ["/dashboard/", MODULE, MODULE + "timetable/", MODULE + "topics/1/tasks/1/"]:
         page.goto(live_server.url + path)

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from reflections.models import Reflection, ReflectionTemplate
 from reflections.services import reflection_create
 from reflections.structures import seed_structures
+from tests.browser.conftest import follow
 from tests.conftest import PASSWORD
 from topics.models import Task
 
@@ -92,7 +93,7 @@ def test_a_reflection_with_each_structure_from_the_lightbulb(
     page.get_by_role("link", name="Reflection 1").click()
     page.wait_for_url(re.compile(r"/edit/$"))
     # history, with a restore
-    page.get_by_role("link", name="History of saved versions").click()
+    follow(page.get_by_role("link", name="History of saved versions"))
     axe(page)
     page.get_by_role("button", name="Restore version 1").click()
     page.get_by_text(re.compile(r"Version 1 is restored as version \d+")).wait_for()
@@ -212,13 +213,13 @@ def test_portfolio_downloads_and_print(
     sign_in(page, trainee.email, PASSWORD)
     page.goto(live_server.url + "/portfolio/")
     axe(page)
-    page.get_by_role("link", name="Portfolio piece free").click()
+    follow(page.get_by_role("link", name="Portfolio piece free"))
     axe(page)  # a draft's page: edit, submit, history, delete
-    page.get_by_role("link", name="Delete draft").click()
+    follow(page.get_by_role("link", name="Delete draft"))
     axe(page)
-    page.get_by_role("link", name="Keep it").click()
+    follow(page.get_by_role("link", name="Keep it"))
     page.goto(live_server.url + "/portfolio/")
-    page.get_by_role("link", name="New free reflection").click()
+    follow(page.get_by_role("link", name="New free reflection"))
     page.get_by_label("Module (optional)").select_option(label=content.title)
     axe(page)
     page.goto(live_server.url + "/portfolio/")
@@ -243,7 +244,7 @@ def test_portfolio_downloads_and_print(
 
     # the status filter
     page.get_by_label("Show", exact=True).select_option("submitted")
-    page.get_by_role("button", name="Filter").click()
+    follow(page.get_by_role("button", name="Filter"))
     page.get_by_text("No reflections have this status.").wait_for()
     axe(page)
     # the print stylesheet: no menus or buttons, each reflection in full
@@ -265,7 +266,7 @@ def test_my_data_and_account_deletion(live_server, page, axe, content, trainee, 
     data = json.loads(open(info.value.path()).read())
     assert data["profile"]["email"] == trainee.email
     assert data["reflections"][0]["title"] == "Mine to take away"
-    page.get_by_role("link", name="Delete my account").click()
+    follow(page.get_by_role("link", name="Delete my account"))
     axe(page)
     page.get_by_label("Your current password").fill("wrong password")
     page.get_by_role("button", name="Delete my account and all my data").click()

@@ -21,6 +21,7 @@ from modules.models import Enrolment
 from portal.models import User
 from reflections.models import Reflection, ReflectionTemplate
 from reflections.structures import seed_structures
+from tests.browser.conftest import follow
 from tests.conftest import PASSWORD
 from topics.models import Task, TaskCompletion, TimetableTarget
 
@@ -47,7 +48,7 @@ def _sign_up_and_verify(page, base, axe):
     page.get_by_label("Full name").fill(NAME)
     page.get_by_label("Password").first.fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    follow(page.get_by_role("button", name="Sign Up"))
     page.wait_for_url(re.compile(r".*/accounts/confirm-email/$"))
     assert "Verify Your Email Address" in page.content()
     axe(page)
@@ -55,8 +56,7 @@ def _sign_up_and_verify(page, base, axe):
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body)
     page.goto(base + link.group(1))
     axe(page)
-    page.get_by_role("button", name="Confirm").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Confirm"))
     assert User.objects.get(email=EMAIL).emailaddress_set.get().verified
 
 
@@ -75,8 +75,8 @@ def test_new_trainee_does_the_whole_module_and_downloads_the_portfolio(
     trainee = User.objects.get(email=EMAIL)
 
     # --- enrol, confirming the prerequisite -------------------------------------------
-    page.get_by_role("link", name="Browse the module catalogue").click()
-    page.get_by_role("link", name="Psycho-social interventions").first.click()
+    follow(page.get_by_role("link", name="Browse the module catalogue"))
+    follow(page.get_by_role("link", name="Psycho-social interventions").first)
     page.wait_for_url(base + MODULE)
     axe(page)
     page.get_by_label("I have completed Talking to People elsewhere").check()
@@ -87,7 +87,7 @@ def test_new_trainee_does_the_whole_module_and_downloads_the_portfolio(
     assert Enrolment.objects.get(user=trainee).prerequisites_confirmed_at is not None
 
     # --- a timetable: a target date for each of the four topics -----------------------
-    page.get_by_role("link", name="Your timetable").click()
+    follow(page.get_by_role("link", name="Your timetable"))
     page.wait_for_url(f"{base}{MODULE}timetable/")
     axe(page)
     today = timezone.localdate()
@@ -196,8 +196,8 @@ def test_new_trainee_does_the_whole_module_and_downloads_the_portfolio(
 
     # --- the portfolio and its three downloads ----------------------------------------
     # (no "Portfolio" in the header menu: the account page links to it)
-    page.get_by_role("link", name="(your account)").click()
-    page.get_by_role("link", name="Your portfolio of reflections").click()
+    follow(page.get_by_role("link", name="(your account)"))
+    follow(page.get_by_role("link", name="Your portfolio of reflections"))
     page.wait_for_url(f"{base}/portfolio/")
     assert "Total CPD time: 4 h" in page.content()  # 12 x 20 minutes
     assert "across 12 reflections" in page.content()
