@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "topics",
     "debates",
     "reflections",
+    "studygroups",
 ]
 
 MIDDLEWARE = [
