@@ -129,6 +129,7 @@ class JoinCodeForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "join_%s")  # unique ids beside other forms
         super().__init__(*args, **kwargs)
         self.helper = _helper("code")
 
@@ -146,6 +147,7 @@ class InviteForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "invite_%s")  # unique ids beside other forms
         super().__init__(*args, **kwargs)
         self.helper = _helper("email")
 
@@ -165,6 +167,7 @@ class SupervisorForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "supervisor_%s")  # unique ids beside other forms
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "off"
         self.helper = _helper("name", "email")
@@ -428,6 +431,7 @@ class ActionItemForm(forms.Form):
     )
 
     def __init__(self, *args, members, me, suggestions=(), **kwargs):
+        kwargs.setdefault("auto_id", "action_%s")  # unique ids beside other forms
         super().__init__(*args, **kwargs)
         self.members = {str(m.pk): m for m in members if m.user_id}
         self.fields["owner"].choices = [
@@ -456,6 +460,7 @@ class VisitForm(forms.Form):
     going = forms.BooleanField(label="I will go", required=False, initial=True)
 
     def __init__(self, *args, zone, **kwargs):
+        kwargs.setdefault("auto_id", "visit_%s")  # unique ids beside other forms
         super().__init__(*args, **kwargs)
         self.zone = zone
         self.helper = _helper("name", "date", "place", "going")
@@ -475,6 +480,7 @@ class ShareForm(forms.Form):
     )
 
     def __init__(self, *args, reflections, **kwargs):
+        kwargs.setdefault("auto_id", "share_%s")  # unique ids beside other forms
         super().__init__(*args, **kwargs)
         self.reflections = {str(r.pk): r for r in reflections}
         self.fields["reflection"].choices = [("", "Choose a reflection…")] + [
@@ -532,6 +538,7 @@ class MemberChoiceForm(forms.Form):
     member = forms.ChoiceField(label="New convenor")
 
     def __init__(self, *args, members, label="New convenor", **kwargs):
+        kwargs.setdefault("auto_id", "member_%s")  # unique ids beside other forms
         super().__init__(*args, **kwargs)
         self.members = {str(m.pk): m for m in members}
         self.fields["member"].choices = [(pk, m.display_name) for pk, m in self.members.items()]

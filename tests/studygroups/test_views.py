@@ -295,7 +295,7 @@ def test_an_invitation_to_a_new_address_offers_sign_up_then_joins(group, ann, ru
     landing = Client().get(path)
     html = text(landing)
     assert landing.status_code == 200
-    assert "Sign in" in html and "Create an account" in html
+    assert "Sign in to accept" in html and "Create an account to accept" in html
     assert f"?next={path.replace(':', '%3A')}" in html or "next=" in html
     # The newcomer signs up with that address (verified), then opens the link again.
     newbie = User.objects.create_user(email="newbie@example.org", password="x-long-password-1")
