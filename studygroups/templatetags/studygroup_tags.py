@@ -49,6 +49,14 @@ def groups_breadcrumb(context, *objects, current: str = ""):
     return {"crumbs": crumbs}
 
 
+@register.filter
+def topic_word(number) -> str:
+    """3 -> "Three", as topics are named in the course ("Topic Three")."""
+    from topics.models import ORDINAL_WORDS
+
+    return ORDINAL_WORDS.get(number, str(number))
+
+
 @register.simple_tag
 def answer_choices():
     from ..models import MeetingResponse
