@@ -5,11 +5,9 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, vCalAddress, vText
 
-from notifications.services import absolute_url
 from topics.calendar import event_component
 from topics.hooks import TimetableEvent
 
@@ -85,9 +83,3 @@ def meeting_download(meeting) -> bytes:
         event_component(meeting_event(meeting), base_url=settings.PORTAL_BASE_URL)
     )
     return calendar.to_ical()
-
-
-def meeting_link(meeting) -> str:
-    return absolute_url(
-        reverse("studygroups:meeting", kwargs={"pk": meeting.group_id, "meeting": meeting.pk})
-    )

@@ -8,8 +8,14 @@ from django.urls import reverse
 from notifications.models import Kind
 from notifications.services import absolute_url, email_send, notify
 
-from .calendar import invitation_attachment, meeting_link, when
+from .calendar import invitation_attachment, when
 from .models import Meeting, Membership
+from .tokens import supervisor_path
+
+
+def _personal_link(person: Membership, path: str) -> str:
+    """A supervisor's own link (they have no account to sign in with), landing on ``path``."""
+    return absolute_url(supervisor_path(person, to=path))
 
 
 def _people(group, *, exclude_user=None):
@@ -62,7 +68,12 @@ def _email_supervisor(person: Membership, meeting: Meeting, *, text: str, cancel
         to=person.email,
         subject=text,
         template="studygroups/email/supervisor_meeting",
-        context={"person": person, "meeting": meeting, "text": text, "link": meeting_link(meeting)},
+        context={
+            "person": person,
+            "meeting": meeting,
+            "text": text,
+            "link": _personal_link(person, meeting.get_absolute_url()),
+        },  # fmt: skip
         attachments=[
             invitation_attachment(
                 meeting, to_email=person.email, to_name=person.display_name, cancel=cancel
@@ -89,8 +100,8 @@ def meeting_reminder(meeting: Meeting, people: list[Membership]) -> int:
                     "person": person,
                     "meeting": meeting,
                     "text": text,
-                    "link": meeting_link(meeting),
-                },  # fmt: skip
+                    "link": _personal_link(person, meeting.get_absolute_url()),
+                },
                 dedupe_key=f"reminder:{meeting.pk}:{meeting.starts_at.isoformat()}:{person.pk}",
             )
         else:
@@ -147,8 +158,8 @@ def supervisor_link(person: Membership, *, link: str, by) -> None:
 
 def reflection_shared_with_supervisors(share, *, by) -> None:
     group = share.group
-    link = absolute_url(share.get_absolute_url())
     for person in Membership.objects.active().filter(group=group, role="supervisor"):
+        link = _personal_link(person, share.get_absolute_url())
         email_send(
             to=person.email,
             subject=f"{by.get_full_name()} shared a reflection with “{group}”",

@@ -3,8 +3,10 @@ supervisor's personal link (90 days). Each carries a nonce stored on its row: re
 the nonce, or using the invitation, makes every earlier link worthless at once."""
 
 import time
+from urllib.parse import quote
 
 from django.core import signing
+from django.urls import reverse
 
 from .models import INVITATION_VALID_FOR, SUPERVISOR_LINK_VALID_FOR
 
@@ -36,3 +38,10 @@ def read_supervisor_token(token: str) -> dict:
     if not isinstance(data, dict) or not isinstance(data.get("m"), int):
         raise signing.BadSignature("Malformed link.")
     return {"m": data["m"], "n": str(data.get("n", "")), "t": int(data.get("t", 0))}
+
+
+def supervisor_path(membership, *, to: str = "") -> str:
+    """The path of a supervisor's personal link; ``to`` (a page of the group) is where it
+    lands once opened."""
+    path = reverse("studygroups:supervise", kwargs={"token": supervisor_token(membership)})
+    return f"{path}?next={quote(to)}" if to else path

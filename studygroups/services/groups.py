@@ -21,7 +21,7 @@ from ..models import (
     new_join_token,
     new_nonce,
 )
-from ..tokens import invitation_token, supervisor_token
+from ..tokens import invitation_token, supervisor_path
 from .common import GroupError, enrol, lock_group, require
 
 FULL = {
@@ -306,7 +306,7 @@ def progress_visibility_set(*, membership: Membership, hidden: bool) -> None:
 
 
 def supervisor_link_path(membership: Membership) -> str:
-    return reverse("studygroups:supervise", kwargs={"token": supervisor_token(membership)})
+    return supervisor_path(membership)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from .. import services
@@ -280,7 +281,13 @@ class SuperviseView(View):
             f"Welcome, {membership.display_name}. You are viewing “{membership.group}” as its "
             "supervisor.",
         )
-        return redirect(membership.group)
+        target = request.GET.get("next", "")
+        home = membership.group.get_absolute_url()
+        if target.startswith(home) and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}
+        ):
+            return redirect(target)
+        return redirect(home)
 
 
 class SupervisorSignOutView(GroupAccessMixin, View):

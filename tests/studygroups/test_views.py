@@ -713,3 +713,23 @@ def test_my_data_includes_the_study_groups(group, bob):
 
 def test_zone_names_used_in_the_forms_exist():
     assert zoneinfo.ZoneInfo("Europe/London")
+
+
+def test_a_supervisors_emails_carry_their_own_link_to_the_page(
+    group, ann, bob, supervisor_of, schedule, run_jobs
+):
+    person, _ = supervisor_of(group)
+    reflection = reflection_create(author=bob, title="For supervision")
+    share = services.reflection_share(reflection=reflection, group=group, by=place(group, bob))
+    run_jobs()
+    (email,) = [m for m in mail.outbox if m.to == [person.email] and "shared" in m.subject]
+    path = re.search(r"https?://[^/\s]+(/groups/supervise/\S+)", email.body).group(1)
+    client = Client()
+    landing = client.get(path)
+    assert landing["Location"] == share.get_absolute_url()
+    assert client.get(landing["Location"]).status_code == 200
+    # Only pages of that group: anything else lands on the group page.
+    token = path.split("?")[0]
+    for elsewhere in ("https://evil.example.com/", "/groups/999/", "/portfolio/"):
+        response = Client().get(token, {"next": elsewhere})
+        assert response["Location"] == group.get_absolute_url()
