@@ -275,12 +275,7 @@ class SuperviseView(View):
                 message="The convenor has sent you a newer link, or your place in the group "
                 "has ended. Use the latest email, or ask the convenor.",
             )
-        grant_supervisor(request, membership, issued_at=data["t"])
-        messages.info(
-            request,
-            f"Welcome, {membership.display_name}. You are viewing “{membership.group}” as its "
-            "supervisor.",
-        )
+        grant_supervisor(request, membership, issued_at=data["t"])  # the page says who they are
         target = request.GET.get("next", "")
         home = membership.group.get_absolute_url()
         if target.startswith(home) and url_has_allowed_host_and_scheme(
