@@ -178,6 +178,8 @@ ACCOUNT_RATE_LIMITS = {
     # Five failed sign-ins per account in five minutes; the sixth is refused, even with the
     # right password. Its owner still gets in by a code sent to their email (below).
     "login_failed": "10/m/ip,5/5m/key",
+    # Sign-in codes by email: per address and per client, as allauth 65 sets them.
+    "request_login_code": "20/m/ip,3/m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
