@@ -216,6 +216,8 @@ def _backup_sqlite(path: Path, using: str) -> dict[str, dict]:
         # portal goes on writing (WAL). Then the copy is checked, and its own tables
         # are what the manifest describes.
         connection.connection.backup(target, pages=-1)
+        # One self-contained file, whatever the live database's journal (WAL) is.
+        target.execute("PRAGMA journal_mode=DELETE")
         (verdict,) = target.execute("PRAGMA integrity_check").fetchone()
     finally:
         target.close()
