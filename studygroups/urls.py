@@ -16,6 +16,7 @@ urlpatterns = [
     path("invitations/<int:pk>/", joining.InvitationView.as_view(), name="invitation"),
     path("supervise/<str:token>/", joining.SuperviseView.as_view(), name="supervise"),
     path("share/", sharing.ShareFromReflectionView.as_view(), name="share_reflection"),
+    path("share/check/", sharing.ShareCheckView.as_view(), name="share_check"),
     # One group; everything below needs a place in it (or its supervisor's link).
     path("<int:pk>/", groups.GroupDetailView.as_view(), name="detail"),
     path("<int:pk>/settings/", groups.GroupSettingsView.as_view(), name="settings"),

@@ -1,20 +1,37 @@
 """Reflections shared with a group: sharing and unsharing them, reading one, commenting,
 and a supervisor's sign-off."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 
 from reflections.models import Reflection
+from reflections.privacy import find_identifiers_in_reflection
 
 from .. import selectors, services
 from ..access import GroupAccessMixin
 from ..forms import CommentForm, ShareForm, SignOffForm
-from ..models import GroupComment, Membership, SharedReflection, SignOff
+from ..models import GroupComment, Membership, SharedReflection, SignOff, StudyGroup
 from .groups import GroupDetailView
 from .meetings import _back
+
+
+def _needs_check(request, reflection) -> bool:
+    """Before a reflection goes to a group, the privacy check (reflections.privacy) looks
+    for what may identify a person; unless the writer confirmed, they see it first."""
+    return request.POST.get("confirmed") != "1" and bool(
+        find_identifiers_in_reflection(title=reflection.title, body=reflection.body)
+    )
+
+
+def _check_url(reflection, group, next_url: str = "") -> str:
+    query = urlencode({"reflection": reflection.pk, "group": group.pk, "next": next_url})
+    return f"{reverse('studygroups:share_check')}?{query}"
 
 
 class ShareView(GroupDetailView):
@@ -29,8 +46,11 @@ class ShareView(GroupDetailView):
         )
         if not form.is_valid():
             return self.page(share_form=form, status=400)
+        reflection = form.cleaned_data["reflection"]
+        if _needs_check(request, reflection):
+            return redirect(_check_url(reflection, self.group))
         share = services.reflection_share(
-            reflection=form.cleaned_data["reflection"], group=self.group, by=self.viewer.membership
+            reflection=reflection, group=self.group, by=self.viewer.membership
         )
         messages.success(
             request,
@@ -60,13 +80,46 @@ class ShareFromReflectionView(LoginRequiredMixin, View):
         if membership is None:
             messages.error(request, "Choose one of your study groups to share it with.")
             return redirect(reflection)
-        services.reflection_share(reflection=reflection, group=membership.group, by=membership)
+        if _needs_check(request, reflection):
+            return redirect(_check_url(reflection, membership.group, request.POST.get("next", "")))
+        share = services.reflection_share(
+            reflection=reflection, group=membership.group, by=membership
+        )
         messages.success(
             request,
             f"“{reflection.title}” is shared with “{membership.group}”. Members can read it "
             "and comment; nothing else of your portfolio is shown.",
         )
-        return redirect(_back(request, reflection.get_absolute_url()))
+        return redirect(_back(request, share.get_absolute_url()))
+
+
+class ShareCheckView(LoginRequiredMixin, View):
+    """What in the reflection may identify a person, before it goes to the group, with
+    "Share anyway" and "Go back and edit". Reading it changes nothing."""
+
+    def get(self, request, *args, **kwargs):
+        reflection = get_object_or_404(
+            Reflection.objects.visible_to(request.user), pk=_int(request.GET.get("reflection"))
+        )
+        group = get_object_or_404(
+            StudyGroup.objects.for_member(request.user), pk=_int(request.GET.get("group"))
+        )
+        return render(
+            request,
+            "studygroups/share_check.html",
+            {
+                "reflection": reflection,
+                "group": group,
+                "findings": find_identifiers_in_reflection(
+                    title=reflection.title, body=reflection.body
+                ),
+                "next": request.GET.get("next", ""),
+            },
+        )
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
 
 
 class SharedMixin(GroupAccessMixin):

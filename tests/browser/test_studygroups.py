@@ -362,9 +362,11 @@ def test_every_study_group_page_passes_axe_and_fits_a_phone(
         share.get_absolute_url(), third_task.get_absolute_url(), "/dashboard/", MODULE,
         MODULE + "timetable/",
     ]  # fmt: skip
+    risky = reflection_create(author=bob, title="About Mrs Jones", body="Text")
     bob_pages = [
         to_bob.get_absolute_url(), f"/groups/join/{inviting_bob.join_token}/",
         reflection.get_absolute_url(),
+        f"/groups/share/check/?reflection={risky.pk}&group={group.pk}",
     ]  # fmt: skip
     visitor_pages = [services.invitation_path(invitation), "/groups/supervise/expired-or-forged/"]
     for width in (1280, 390):

@@ -733,3 +733,53 @@ def test_a_supervisors_emails_carry_their_own_link_to_the_page(
     for elsewhere in ("https://evil.example.com/", "/groups/999/", "/portfolio/"):
         response = Client().get(token, {"next": elsewhere})
         assert response["Location"] == group.get_absolute_url()
+
+
+def test_the_privacy_check_comes_before_sharing(group, ann, bob, cat):
+    reflection = reflection_create(
+        author=bob, title="A hard session", body="My client Jane Doe, DOB 12/03/1961, was angry."
+    )
+    client = signed_in(bob)
+    response = post(
+        client,
+        url("share_reflection"),
+        {"reflection": reflection.pk, "group": group.pk, "next": reflection.get_absolute_url()},
+    )
+    assert response.status_code == 302 and "/groups/share/check/" in response["Location"]
+    assert not SharedReflection.objects.exists()
+    page = text(client.get(response["Location"]))
+    assert "This reflection may identify someone" in page
+    assert "<mark>Jane Doe</mark>" in page and "<mark>12/03/1961</mark>" in page
+    assert "Share anyway" in page and reverse("reflections:edit", args=[reflection.pk]) in page
+    # Others cannot look at the check of someone else's reflection, or for a group not theirs.
+    assert signed_in(ann).get(response["Location"]).status_code == 404
+    other = reflection_create(author=cat, title="Cat's")
+    assert (
+        client.get(url("share_check") + f"?reflection={other.pk}&group={group.pk}").status_code
+        == 404
+    )
+    assert client.get(url("share_check") + "?reflection=x&group=").status_code == 404
+    shared = post(
+        client,
+        url("share_reflection"),
+        {
+            "reflection": reflection.pk,
+            "group": group.pk,
+            "confirmed": "1",
+            "next": reflection.get_absolute_url(),
+        },
+    )
+    assert shared["Location"] == reflection.get_absolute_url()
+    assert SharedReflection.objects.get().is_active
+
+
+def test_the_group_pages_share_form_is_checked_too(group, bob):
+    risky = reflection_create(author=bob, title="Call 0113 496 0000", body="")
+    plain = reflection_create(author=bob, title="Nothing to see", body="Open questions.")
+    client = signed_in(bob)
+    checked = post(client, url("share", pk=group.pk), {"reflection": risky.pk})
+    assert "/groups/share/check/" in checked["Location"]
+    assert "Phone number" in text(client.get(checked["Location"]))
+    direct = post(client, url("share", pk=group.pk), {"reflection": plain.pk})
+    assert direct["Location"] == SharedReflection.objects.get(reflection=plain).get_absolute_url()
+    assert not SharedReflection.objects.filter(reflection=risky).exists()
