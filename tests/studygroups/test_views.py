@@ -783,3 +783,46 @@ def test_the_group_pages_share_form_is_checked_too(group, bob):
     direct = post(client, url("share", pk=group.pk), {"reflection": plain.pk})
     assert direct["Location"] == SharedReflection.objects.get(reflection=plain).get_absolute_url()
     assert not SharedReflection.objects.filter(reflection=risky).exists()
+
+
+def test_a_newcomer_signs_up_from_the_invitation_then_joins(group, ann, run_jobs):
+    from tests.conftest import PASSWORD
+
+    services.invitation_send(group=group, by=place(group, ann), email="sam.new@example.org")
+    run_jobs()
+    path = re.search(
+        r"https?://[^/\s]+(/groups/invite/\S+)",
+        next(m for m in mail.outbox if m.to == ["sam.new@example.org"]).body,
+    ).group(1)
+    client = Client()
+    landing = text(client.get(path))
+    signup = re.search(r'href="(/accounts/signup/\?next=[^"]+)"', landing).group(1)
+    response = client.post(
+        signup.replace("&amp;", "&"),
+        {
+            "email": "sam.new@example.org",
+            "full_name": "Sam New",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    confirm = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body)
+    client.post(confirm.group(1))
+    response = client.post(
+        reverse("account_login") + "?next=" + path,
+        {"login": "sam.new@example.org", "password": PASSWORD},
+    )
+    assert response["Location"] == path  # back to the invitation
+    page = client.get(path)
+    assert "Accept and join" in text(page)
+    dashboard = text(client.get(reverse("dashboard")))
+    assert "Ann Convenor invites you to" in dashboard  # also found from the dashboard
+    invitation = Invitation.objects.get(email="sam.new@example.org")
+    client.post(
+        url("invitation", pk=invitation.pk),
+        {"action": "accept", "confirm_prerequisites": "on"},
+    )
+    newcomer = User.objects.get(email="sam.new@example.org")
+    assert place(group, newcomer).role == Membership.Role.MEMBER
+    assert Enrolment.objects.get(user=newcomer).prerequisites_confirmed_at is not None
