@@ -105,14 +105,21 @@ def join_code_regenerate(*, group: StudyGroup, by: Membership) -> StudyGroup:
 
 @transaction.atomic
 def membership_join(
-    *, group: StudyGroup, user, prerequisites_confirmed: bool = False
+    *, group: StudyGroup, user, prerequisites_confirmed: bool = False, invited: bool = False
 ) -> Membership:
-    """Join by link, code or invitation (idempotent), enrolling in the module."""
+    """Join by link, code or invitation (idempotent), enrolling in the module. Someone the
+    convenor removed comes back only by a new invitation, not by the code they knew."""
     group = lock_group(group)
     require(not group.is_archived, "This group has closed.")
     existing = group.memberships.active().filter(user=user).first()
     if existing is not None:
         return existing
+    if not invited:
+        last = group.memberships.filter(user=user).order_by("-joined_at", "-pk").first()
+        require(
+            last is None or last.removed_by_id is None,
+            "You were removed from this group: ask its convenor for a new invitation.",
+        )
     require(_room_left(group) > 0, _full_message(group))
     enrol(user=user, module=group.module, prerequisites_confirmed=prerequisites_confirmed)
     membership = Membership.objects.create(group=group, user=user, role=Membership.Role.MEMBER)
@@ -185,7 +192,10 @@ def _claim(invitation: Invitation, **fields) -> None:
 def invitation_accept(*, invitation: Invitation, user, prerequisites_confirmed: bool = False):
     _claim(invitation, accepted_at=timezone.now(), accepted_by=user)
     return membership_join(
-        group=invitation.group, user=user, prerequisites_confirmed=prerequisites_confirmed
+        group=invitation.group,
+        user=user,
+        prerequisites_confirmed=prerequisites_confirmed,
+        invited=True,
     )
 
 

@@ -488,3 +488,18 @@ def test_outbound_invitation_email_is_sent_once(group, ann, run_jobs):
     run_jobs()
     assert OutboundEmail.objects.filter(to="once@example.org").count() == 1
     assert len([m for m in mail.outbox if m.to == ["once@example.org"]]) == 1
+
+
+def test_a_removed_member_comes_back_by_invitation_only(group, ann, bob):
+    services.membership_remove(membership=place(group, bob), by=place(group, ann))
+    with pytest.raises(services.GroupError, match="ask its convenor for a new invitation"):
+        services.membership_join(group=group, user=bob)
+    invitation = services.invitation_send(group=group, by=place(group, ann), email=bob.email)
+    services.invitation_accept(invitation=invitation, user=bob)
+    assert place(group, bob).role == Membership.Role.MEMBER
+
+
+def test_someone_who_left_may_rejoin_by_code(group, bob):
+    services.membership_leave(membership=place(group, bob))
+    services.membership_join(group=group, user=bob)
+    assert place(group, bob)
