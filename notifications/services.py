@@ -119,12 +119,14 @@ def notify(
     url: str = "",
     actor=None,
     subject: str = "",
+    attachments: list[dict[str, str]] | None = None,
 ) -> Notification | None:
     """Tell ``recipient`` that something happened.
 
     ``text`` is written for this recipient and must hold nothing they may not see.
     Nobody is told about their own act, and inactive accounts are told nothing.
-    The email, if the recipient wants one, is queued in this transaction.
+    The email, if the recipient wants one, is queued in this transaction; it carries
+    ``attachments`` (e.g. a meeting's .ics) when sent at once (a digest carries none).
     """
     if kind not in Kind.values:
         raise ValueError(f"Unknown notification kind: {kind}")
@@ -148,6 +150,7 @@ def notify(
             subject=subject or text,
             template="notifications/email/notice",
             context={"notification": notification, "link": absolute_url(notification.url)},
+            attachments=attachments,
             dedupe_key=f"notice:{notification.pk}",
         )
     elif channel == Channel.DIGEST:

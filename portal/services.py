@@ -40,5 +40,9 @@ def user_make_tutor(*, user: User) -> None:
 @transaction.atomic
 def user_delete(*, user: User) -> None:
     """Delete the account and everything it owns (enrolments, completions, reflections and
-    their versions cascade). Feedback the user gave as a tutor stays, without their name."""
+    their versions cascade). Feedback the user gave as a tutor stays, without their name.
+    Apps first hand over what the person held for others (portal.hooks)."""
+    from .hooks import before_user_delete
+
+    before_user_delete(user)
     user.delete()

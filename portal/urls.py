@@ -17,4 +17,5 @@ urlpatterns = [
     path("modules/<slug:module_slug>/", include("topics.urls")),
     path("modules/<slug:module_slug>/topics/<int:number>/debate/", include("debates.urls")),
     path("portfolio/", include("reflections.urls")),
+    path("groups/", include("studygroups.urls")),
 ]

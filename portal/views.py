@@ -53,7 +53,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             ),
             overdue=[t for m in modules for t in m.overdue_topics],
             due_soon=sorted(
-                (t for m in modules for t in m.due_soon_topics), key=lambda t: t.target_date
+                (t for m in modules for t in m.due_soon_topics), key=lambda t: t.deadline
             ),
         )
         return context
@@ -80,6 +80,7 @@ class MyDataView(LoginRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         from debates.personal_data import export_for_user as debates_data
         from modules.personal_data import export_for_user as modules_data
+        from portal.hooks import personal_data
         from reflections.selectors import export_for_user as reflections_data
         from topics.personal_data import export_for_user as topics_data
 
@@ -100,6 +101,7 @@ class MyDataView(LoginRequiredMixin, View):
             **topics_data(user),
             **debates_data(user),
             "reflections": reflections_data(user),
+            **personal_data(user),
         }
         response = HttpResponse(
             json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from modules.models import Module
 
+from .hooks import attach_signoffs
 from .selectors import ModuleGroup, format_minutes, group_portfolio, portfolio_reflections
 
 
@@ -49,8 +50,9 @@ class Portfolio:
 
 
 def build_portfolio(user, *, module: Module | None = None) -> Portfolio:
-    """Everything an export needs, in one query for the reflections."""
+    """Everything an export needs: one query for the reflections, one per sign-off source."""
     reflections = list(portfolio_reflections(user, module=module))
+    attach_signoffs(reflections)
     return Portfolio(
         name=user.get_full_name(),
         email=user.email,

@@ -75,8 +75,10 @@ def _render_fragments(items: list[tuple[str, str]]) -> dict[str, tuple[int, byte
 def reflection_fragments(reflections, *, author_name: str) -> list[tuple[int, bytes]]:
     """(pages, PDF) per reflection, in order: kept ones whose HTML has not changed, the
     rest laid out in one pass and kept (derived data, like a cache: two queries)."""
+    from .hooks import attach_signoffs
     from .models import RenderedPdf
 
+    attach_signoffs(reflections)  # sign-offs are part of the page (and so of its key)
     layout = _layout_signature()
     htmls = [fragment_html(r, author_name=author_name) for r in reflections]
     keys = [_key(html, layout) for html in htmls]

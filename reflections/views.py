@@ -18,6 +18,7 @@ from topics.models import Task
 
 from . import exports, privacy, services
 from .forms import NewReflectionForm, PortfolioFilterForm, ReflectionForm
+from .hooks import attach_signoffs
 from .models import BODY_MAX_LENGTH, Reflection, ReflectionTemplate
 from .selectors import group_portfolio, portfolio_reflections
 
@@ -58,6 +59,7 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
         filter_form = PortfolioFilterForm(self.request.GET or None)
         status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
         reflections = list(portfolio_reflections(user, status=status or None))
+        attach_signoffs(reflections)
         totals = Reflection.objects.visible_to(user).aggregate(
             count=Count("pk"), minutes=Sum("cpd_minutes")
         )
@@ -131,7 +133,9 @@ class ReflectionDetailView(AuthorReflectionMixin, DetailView):
     context_object_name = "reflection"
 
     def get_object(self, queryset=None):
-        return self.get_reflection()
+        reflection = self.get_reflection()
+        attach_signoffs([reflection])
+        return reflection
 
 
 class ReflectionEditView(AuthorReflectionMixin, View):

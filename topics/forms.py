@@ -39,9 +39,17 @@ class TimetableForm(forms.Form):
     @staticmethod
     def _status(topic: Topic) -> str:
         done = f"{topic.task_done} of {topic.task_total} tasks done"
+        meeting = ""
+        if topic.meeting_date:
+            day = f"{topic.meeting_date.day} {topic.meeting_date:%B %Y}"
+            meeting = (
+                f" Your study group meets on {day}: that is your deadline."
+                if topic.deadline_is_meeting
+                else f" Your study group meets on {day}; your own target comes first."
+            )
         if topic.is_overdue:
-            return f"Overdue: the target date has passed. {done}."
-        return f"{done}."
+            return f"Overdue: the {topic.deadline_label} date has passed. {done}.{meeting}"
+        return f"{done}.{meeting}"
 
     def clean(self):
         cleaned = super().clean()

@@ -25,7 +25,10 @@ def _user_id(user) -> int | None:
 
 class TopicQuerySet(models.QuerySet):
     def with_progress_for(self, user):
-        """Annotate ``task_total``, ``task_done`` and the user's ``target_date`` (one query)."""
+        """Annotate ``task_total``, ``task_done``, the user's ``target_date`` and the start of
+        any event that is the topic's deadline, ``meeting_at`` (topics.hooks; one query)."""
+        from .hooks import deadline_expression
+
         done = (
             TaskCompletion.objects.filter(user_id=_user_id(user), task__topic=OuterRef("pk"))
             .order_by()
@@ -40,6 +43,7 @@ class TopicQuerySet(models.QuerySet):
             task_total=Count("tasks", distinct=True),
             task_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
             target_date=Subquery(target),
+            meeting_at=deadline_expression(_user_id(user)),
         )
 
 
@@ -82,27 +86,50 @@ class Topic(models.Model):
     def question_list(self) -> list[str]:
         return [line.strip() for line in self.guiding_questions.splitlines() if line.strip()]
 
-    # The next three read the annotations of TopicQuerySet.with_progress_for().
+    # The next ones read the annotations of TopicQuerySet.with_progress_for().
     @property
     def is_complete(self) -> bool:
         return self.task_total > 0 and self.task_done >= self.task_total
 
     @property
+    def meeting_date(self) -> datetime.date | None:
+        """The day of the event (a study-group meeting) that is this topic's deadline."""
+        at = getattr(self, "meeting_at", None)
+        return timezone.localdate(at) if at is not None else None
+
+    @property
+    def deadline_is_meeting(self) -> bool:
+        """The meeting sets the deadline, unless the trainee's own target is earlier."""
+        meeting = self.meeting_date
+        target = getattr(self, "target_date", None)
+        return meeting is not None and (target is None or meeting < target)
+
+    @property
+    def deadline(self) -> datetime.date | None:
+        """The date by which the topic is due: the trainee's target or the group meeting,
+        whichever comes first."""
+        return self.meeting_date if self.deadline_is_meeting else getattr(self, "target_date", None)
+
+    @property
+    def deadline_label(self) -> str:
+        return "study-group meeting" if self.deadline_is_meeting else "target"
+
+    @property
     def is_overdue(self) -> bool:
-        """A target date has passed and the topic's tasks are not all done."""
+        """The deadline has passed and the topic's tasks are not all done."""
         return (
-            self.target_date is not None
-            and self.target_date < timezone.localdate()
+            self.deadline is not None
+            and self.deadline < timezone.localdate()
             and not self.is_complete
         )
 
     @property
     def is_due_soon(self) -> bool:
         """Due today or within the next seven days, and not yet complete."""
-        if self.target_date is None or self.is_complete:
+        if self.deadline is None or self.is_complete:
             return False
         today = timezone.localdate()
-        return today <= self.target_date <= today + datetime.timedelta(days=7)
+        return today <= self.deadline <= today + datetime.timedelta(days=7)
 
 
 class TaskQuerySet(models.QuerySet):

@@ -16,6 +16,7 @@ from modules.models import Enrolment, Module
 
 from .calendar import timetable_calendar
 from .forms import TimetableForm
+from .hooks import timetable_events
 from .models import CalendarFeedToken, ChecklistItem, Task, TimetableTarget, Topic
 from .selectors import module_progress
 from .services import (
@@ -135,9 +136,11 @@ class TimetableView(ModuleContentMixin, FormView):
         context = super().get_context_data(**kwargs)
         module = self.get_module()
         feed = CalendarFeedToken.objects.filter(user=self.request.user).first()
+        enrolment = self.get_enrolment()
         context.update(
             module=module,
-            enrolment=self.get_enrolment(),
+            enrolment=enrolment,
+            events=timetable_events(self.request.user, module) if enrolment else [],
             progress=self._progress,
             feed_url=(
                 self.request.build_absolute_uri(
@@ -178,6 +181,7 @@ def _calendar_response(request, module: Module, user, *, download: bool) -> Http
         targets=targets,
         base_url=f"{request.scheme}://{request.get_host()}",
         host=request.get_host().split(":")[0],
+        events=timetable_events(user, module),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     if download:

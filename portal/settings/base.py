@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "topics",
     "debates",
     "reflections",
+    "studygroups",
 ]
 
 MIDDLEWARE = [

@@ -30,3 +30,14 @@ def breadcrumb(*objects, current: str = ""):
     elif crumbs:
         crumbs[-1] = (crumbs[-1][0], None)
     return {"crumbs": crumbs}
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, slot: str, obj=None) -> SafeString:
+    """The panels that apps higher up the import chain put on this page (portal.hooks)."""
+    from portal.hooks import render_panels
+
+    request = context.get("request")
+    if request is None:
+        return SafeString("")
+    return render_panels(slot, request, obj)

@@ -218,15 +218,17 @@ def test_study_group_hook_filters_by_registered_members(enrolled, motion):
         stance(user, motion)
         services.argument_create(author=user, motion=motion, side="for", text=f"By {user}")
     threads = selectors.argument_threads(motion=motion, user=ada, moderator=False)
-    assert not selectors.study_group_filter_available()
-    with pytest.raises(ImproperlyConfigured):
-        selectors.filter_for_group_members(threads, user=ada, module=motion.task.topic.module)
-    selectors.register_group_member_source(lambda user, module: [bo.pk])
+    registered = selectors._group_member_source  # the study groups' own, from ready()
+    selectors.register_group_member_source(None)
     try:
+        assert not selectors.study_group_filter_available()
+        with pytest.raises(ImproperlyConfigured):
+            selectors.filter_for_group_members(threads, user=ada, module=motion.task.topic.module)
+        selectors.register_group_member_source(lambda user, module: [bo.pk])
         assert selectors.study_group_filter_available()
         kept = selectors.filter_for_group_members(
             threads, user=ada, module=motion.task.topic.module
         )
         assert {a.author_id for a in kept} == {ada.pk, bo.pk}
     finally:
-        selectors.register_group_member_source(None)
+        selectors.register_group_member_source(registered)

@@ -123,7 +123,7 @@ def test_selectors_count_per_topic(trainee, other_trainee, content):
     assert dashboard.done == 4
 
 
-DASHBOARD_QUERIES = 7  # + recent reflections, + modules the user tutors
+DASHBOARD_QUERIES = 9  # + recent reflections, + modules tutored, + study groups, + invitations
 
 
 @pytest.mark.parametrize("extra", [0, 13])

@@ -23,7 +23,7 @@ from tests.conftest import PASSWORD
 from topics.models import Task, TaskCompletion
 from topics.services import task_mark_done
 
-MY_DATA_QUERIES = 11  # + stances, arguments, endorsements
+MY_DATA_QUERIES = 18  # + stances, arguments, endorsements, + seven study-group parts
 
 
 def _activity(user, content, n: int = 0):

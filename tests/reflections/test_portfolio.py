@@ -189,12 +189,12 @@ def test_one_modules_part(client_for, trainee, content, structures):
 
 # --- queries stay fixed as the portfolio grows ---------------------------------------------
 
-PORTFOLIO_QUERIES = 4
-DETAIL_QUERIES = 3
+PORTFOLIO_QUERIES = 5  # + sign-offs (reflections.hooks)
+DETAIL_QUERIES = 5  # + sign-offs, + the study groups it may be shared with
 EDIT_QUERIES = 3
 HISTORY_QUERIES = 4
-EXPORT_QUERIES = 3
-EXPORT_PDF_QUERIES = 5  # + the kept PDF layouts, + storing the ones laid out now
+EXPORT_QUERIES = 4  # + sign-offs
+EXPORT_PDF_QUERIES = 6  # + the kept PDF layouts, + storing the ones laid out now
 NEW_QUERIES = 6
 
 

@@ -30,6 +30,9 @@ class Command(BaseCommand):
                 user_make_tutor(user=user)
                 # The demo tutor reviews as the module's first tutor.
                 Tutor.objects.filter(slug="gillian-tober", user__isnull=True).update(user=user)
+        from portal.hooks import seed_demo_content
+
+        seed_demo_content(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo accounts (local use only):"))
         for role, email, password, _name in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<8} {email:<22} password: {password}")

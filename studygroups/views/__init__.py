@@ -1,0 +1,1 @@
+"""The study groups' pages, one module per part."""
