@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test test-fast lint format bench ci clean
+.PHONY: install run test test-fast lint format bench lighthouse ci clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -57,3 +57,7 @@ ci:
 
 clean:
 	rm -rf .venv .tools node_modules staticfiles
+
+## lighthouse: Lighthouse (mobile) over the main pages under production settings; fails under budget
+lighthouse: install
+	$(PY) bench/lighthouse.py
