@@ -198,10 +198,17 @@ def lighthouse(
     if session:
         command.append("--extra-headers=" + json.dumps({"Cookie": f"sessionid={session}"}))
     env = {**os.environ, "CHROME_PATH": CHROME}
-    subprocess.run(command, check=True, env=env, cwd=ROOT, timeout=300)  # noqa: S603
-    result = json.loads(report.read_text())
-    if result.get("runtimeError"):
-        raise SystemExit(f"Lighthouse failed on {url}: {result['runtimeError']}")
+    # Chromium now and then fails to record a trace (NO_NAVSTART) on a busy machine:
+    # such a run measured nothing, so it is run again, up to three times.
+    for attempt in range(1, 4):
+        done = subprocess.run(command, env=env, cwd=ROOT, timeout=300, check=False)  # noqa: S603
+        result = json.loads(report.read_text()) if report.exists() else {}
+        error = result.get("runtimeError") if result else {"message": f"exit {done.returncode}"}
+        if done.returncode == 0 and not error:
+            break
+        print(f"  (Lighthouse run {attempt} on {url} failed: {error}; again)", flush=True)
+    else:
+        raise SystemExit(f"Lighthouse failed three times on {url}: {error}")
     final = result.get("finalDisplayedUrl") or result.get("finalUrl", "")
     if final.rstrip("/") != url.rstrip("/"):
         raise SystemExit(f"{url} ended at {final}: not the page meant to be measured")
