@@ -4,7 +4,6 @@ import re
 from django import template
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 
 from portal.markdown import render_markdown
 
@@ -23,7 +22,9 @@ def meta_text(text: str | None, length: int = 160) -> str:
     cut at a word near ``length`` characters (search engines show about 160)."""
     plain = html.unescape(strip_tags(render_markdown(text or "")))
     plain = re.sub(r"\s+", " ", plain).strip()
-    return Truncator(plain).chars(int(length))
+    if len(plain) <= length:
+        return plain
+    return plain[: length - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
 
 
 @register.inclusion_tag("includes/progress_bar.html")
