@@ -23,7 +23,7 @@ import { PurgeCSS } from "purgecss";
 import * as sass from "sass";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const OUT = join(ROOT, "static_build");
+const OUT = process.env.ASSETS_OUT || join(ROOT, "static_build");
 const NODE_MODULES = join(ROOT, "node_modules");
 const PYTHON = process.env.PYTHON_FOR_ASSETS || join(ROOT, ".venv", "bin", "python");
 const APPS = ["portal", "modules", "library", "topics", "debates", "reflections"];
@@ -61,7 +61,11 @@ function sitePackagesDir(pkg) {
 }
 
 // Everything that can put a class name or an icon name on a page.
-const templates = filesUnder(join(ROOT, "templates"), [".html", ".txt"]);
+// ASSETS_EXTRA_TEMPLATES: one more folder of templates (the tests use it to show that a
+// template the build has never seen gets its classes, icons and plugins).
+const templates = [join(ROOT, "templates"), process.env.ASSETS_EXTRA_TEMPLATES]
+  .filter(Boolean)
+  .flatMap((dir) => filesUnder(dir, [".html", ".txt"]));
 const scripts = filesUnder(join(ROOT, "static", "js"), [".js"]);
 // Apps are found as the top-level folders holding an apps.py, so a new app is scanned too.
 const appDirs = readdirSync(ROOT).filter((name) => {
@@ -181,7 +185,7 @@ const compiled = sass.compile(join(ROOT, "assets", "portal.scss"), {
   loadPaths: [NODE_MODULES],
   style: "expanded",
   quietDeps: true,
-  silenceDeprecations: ["import", "global-builtin", "color-functions", "mixed-decls", "if-function"],
+  silenceDeprecations: ["import", "global-builtin", "color-functions", "if-function"],
 });
 const [purged] = await new PurgeCSS().purge({
   content: [

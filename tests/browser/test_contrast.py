@@ -52,7 +52,7 @@ def test_every_form_control_reaches_3_to_1_in_every_state(
         "library (signed out)": reverse("library:index"),
     }
     measured = 0
-    for name, path in signed_out.items():
+    for path in signed_out.values():
         page.goto(live_server.url + path)
         measured += assert_controls_contrast(page, focus=True)["checked"]
 
