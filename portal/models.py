@@ -1,13 +1,22 @@
 """People: an email-based user. Roles are a group (tutors) and a flag (staff)."""
 
+import zoneinfo
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
 TUTOR_GROUP = "Tutors"
+DEFAULT_TIME_ZONE = "Europe/London"
 HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame"}
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone we know, e.g. Europe/London.")
 
 
 class UserManager(BaseUserManager):
@@ -47,6 +56,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         "staff status", default=False, help_text="Staff can sign in to the admin site."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    time_zone = models.CharField(
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text="Dates and times are shown, and daily emails sent, in this time zone.",
+    )
+    unread_notifications = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Kept by the notification service on every write, so the bell costs no query.",
+    )
 
     objects = UserManager()
 
@@ -76,6 +96,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return self.get_full_name()
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The user's time zone (the default one if the stored name is unknown)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
 
     @property
     def is_tutor(self) -> bool:

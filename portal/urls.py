@@ -31,6 +31,7 @@ urlpatterns = [
     path("accounts/profile/my-data/", views.MyDataView.as_view(), name="account_data"),
     path("accounts/profile/delete/", views.AccountDeleteView.as_view(), name="account_delete"),
     path("accounts/", include("allauth.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("modules/", include("modules.urls")),
     path("library/", include("library.urls")),

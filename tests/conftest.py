@@ -85,3 +85,37 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def run_jobs(db):
+    """``run_jobs(until=None)`` runs every queued background job that is due (by ``until``,
+    default now) in this process, as ``manage.py db_worker --batch`` would, and returns
+    their results. Jobs a run enqueues are run too when they are due."""
+    from django.utils import timezone
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    def run(*, until=None) -> list:
+        worker = Worker(
+            queue_names=["*"], interval=0, batch=True, backend_name="default",
+            startup_delay=False, max_tasks=None, worker_id="test-worker",
+            excluded_queue_names=[],
+        )  # fmt: skip
+        results = []
+        while True:
+            due = (
+                DBTaskResult.objects.filter(status="READY").filter(
+                    run_after__lte=until or timezone.now()
+                )
+                | DBTaskResult.objects.ready()
+            )
+            job = due.order_by("run_after", "enqueued_at").first()
+            if job is None:
+                return results
+            job.claim(worker.worker_id)
+            worker.run_task(job)
+            job.refresh_from_db()
+            results.append(job)
+
+    return run

@@ -50,7 +50,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "portal",
+    "notifications",
     "modules",
     "library",
     "topics",
@@ -174,6 +177,20 @@ ACCOUNT_RATE_LIMITS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Training portal <noreply@localhost>")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Where links in emails point (no request to read the host from in a background job).
+PORTAL_BASE_URL = (env("PORTAL_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+
+# Background jobs: Django's Tasks API (the django-tasks backport; Django 6 ships it as
+# django.tasks) with the database backend, so jobs live in the portal's own database
+# and are enqueued in the same transaction as the rows they act on. Workers:
+# `manage.py db_worker`; on PostgreSQL several take jobs with SKIP LOCKED.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
