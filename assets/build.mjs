@@ -148,10 +148,11 @@ for (const match of templateText.matchAll(/\bbi-([a-z0-9]+(?:-[a-z0-9]+)*)/g)) k
 for (const match of templateText.matchAll(/\bbi-\{[^"]*/g)) {
   for (const word of match[0].matchAll(/[a-z0-9]+(?:-[a-z0-9]+)*/g)) keep(word[0]);
 }
-// 3. Names passed to an include or kept in Python (icon="journal-text", return "play-btn").
+// 3. Names passed to an include (icon="journal-text") or quoted in a script or Python file.
 for (const match of [...templateText.matchAll(/(?:icon\w*)\s*[=:]\s*["']([a-z0-9-]+)["']/g)])
   keep(match[1]);
-for (const file of pythonFiles) {
+// Quoted names in scripts and Python: addButton("Expand all", "arrows-expand"), "play-btn".
+for (const file of [...scripts, ...pythonFiles]) {
   for (const match of readFileSync(file, "utf8").matchAll(/["']([a-z0-9]+(?:-[a-z0-9]+)*)["']/g))
     keep(match[1]);
 }

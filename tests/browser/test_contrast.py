@@ -6,6 +6,8 @@ disabled, and focused (with its focus outline), against the colour behind it. Ev
 that any browser test runs axe on is measured too (the ``axe`` fixture), at rest.
 """
 
+import csv
+
 import pytest
 from django.urls import reverse
 
@@ -52,20 +54,30 @@ def test_every_form_control_reaches_3_to_1_in_every_state(
         "library (signed out)": reverse("library:index"),
     }
     measured = 0
-    for path in signed_out.values():
+    rows = []
+    for name, path in signed_out.items():
         page.goto(live_server.url + path)
-        measured += assert_controls_contrast(page, focus=True)["checked"]
+        result = assert_controls_contrast(page, focus=True)
+        measured += result["checked"]
+        rows += [{"page": name, **m} for m in result["measurements"]]
 
     sign_in(page, trainee.email, "a-long-test-password-1")
     for name, path in _pages(content, reflection).items():
         page.goto(live_server.url + path)
         result = assert_controls_contrast(page, focus=True)
         measured += result["checked"]
+        rows += [{"page": name, **m} for m in result["measurements"]]
         if name.startswith("debate"):
             states = {m["state"] for m in result["measurements"] if "radio" in m["control"]}
             assert {"unchecked", "checked", "disabled", "focus ring"} <= states, states
     # The pages hold checkboxes, radios, inputs, selects and textareas: the check is not empty.
     assert measured > 20
+    # The figures, for people to read (test-artifacts/ is not in git).
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / f"contrast-{width}.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["page", *rows[0]])
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def test_debate_radios_are_visible_on_a_phone(live_server, context, sign_in, content, trainee):
