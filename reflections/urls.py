@@ -19,6 +19,7 @@ urlpatterns = [
         name="restore",
     ),
     path("<int:pk>/submit/", views.ReflectionSubmitView.as_view(), name="submit"),
+    path("<int:pk>/submit/check/", views.ReflectionSubmitCheckView.as_view(), name="submit_check"),
     path("<int:pk>/withdraw/", views.ReflectionWithdrawView.as_view(), name="withdraw"),
     path("<int:pk>/delete/", views.ReflectionDeleteView.as_view(), name="delete"),
 ]

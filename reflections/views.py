@@ -16,7 +16,7 @@ from modules.models import Module
 from portal.markdown import render_markdown
 from topics.models import Task
 
-from . import exports, services
+from . import exports, privacy, services
 from .forms import NewReflectionForm, PortfolioFilterForm, ReflectionForm
 from .models import BODY_MAX_LENGTH, Reflection, ReflectionTemplate
 from .selectors import group_portfolio, portfolio_reflections
@@ -182,7 +182,13 @@ class ReflectionEditView(AuthorReflectionMixin, View):
         try:
             _save_from_form(reflection, request.user, data)
             if action == "submit":
-                services.reflection_submit(reflection=reflection, by=request.user)
+                if privacy.find_identifiers_in_reflection(title=data["title"], body=data["body"]):
+                    # Saved, not submitted: the writer checks what was found first.
+                    messages.info(request, f"Your draft is saved (version {reflection.version}).")
+                    return redirect("reflections:submit_check", pk=reflection.pk)
+                services.reflection_submit(
+                    reflection=reflection, by=request.user, expected_version=reflection.version
+                )
         except services.ReflectionSaveError as refused:
             # Nothing is lost: the writer's text goes back into the form. After a
             # conflict the form is based on the current version, so saving again
@@ -295,12 +301,49 @@ class ReflectionRestoreView(AuthorReflectionMixin, View):
         return redirect("reflections:edit", pk=reflection.pk)
 
 
+class ReflectionSubmitCheckView(AuthorReflectionMixin, DetailView):
+    """Before a reflection goes to tutors: what in it may identify a person (see
+    reflections/privacy.py), with "Submit anyway" and "Go back and edit". Reading it
+    changes nothing; the submission is the POST its button makes."""
+
+    template_name = "reflections/reflection_check.html"
+    context_object_name = "reflection"
+
+    def get_object(self, queryset=None):
+        return self.get_reflection()
+
+    def get(self, request, *args, **kwargs):
+        reflection = self.get_reflection()
+        if not reflection.is_editable:
+            messages.info(request, f"This reflection is {reflection.get_status_display().lower()}.")
+            return redirect(reflection)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["findings"] = privacy.find_identifiers_in_reflection(
+            title=self.object.title, body=self.object.body
+        )
+        return context
+
+
 class ReflectionSubmitView(AuthorReflectionMixin, View):
+    """Submit for review. Unless the writer has confirmed it on the check page, a
+    reflection in which something may identify a person goes to that page first."""
+
     def post(self, request, *args, **kwargs):
         reflection = self.get_reflection()
+        expected = _posted_version(request)
+        if (
+            request.POST.get("confirmed") != "1"
+            and reflection.is_editable
+            and expected in (None, reflection.version)  # a stale form is refused below
+            and privacy.find_identifiers_in_reflection(title=reflection.title, body=reflection.body)
+        ):
+            return redirect("reflections:submit_check", pk=reflection.pk)
         try:
             services.reflection_submit(
-                reflection=reflection, by=request.user, expected_version=_posted_version(request)
+                reflection=reflection, by=request.user, expected_version=expected
             )
         except services.StaleVersionError:
             messages.error(

@@ -26,6 +26,16 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (env(name, default) or "").split(",") if item.strip()]
 
@@ -169,12 +179,28 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Training portal] "
 ACCOUNT_RATE_LIMITS = {
-    # Five failed sign-ins per account in five minutes; the sixth is refused.
+    # Five failed sign-ins per account in five minutes; the sixth is refused, even with the
+    # right password. Its owner still gets in by a code sent to their email (below).
     "login_failed": "10/m/ip,5/5m/key",
+    # Sign-in codes by email: per address and per client, as allauth 65 sets them.
+    "request_login_code": "20/m/ip,3/m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Sign in by a one-time code sent by email: the way in for an owner whose account others
+# have locked by guessing passwords. A code is good for ten minutes and three tries.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_FORMS = {"login": "portal.sign_in.LoginForm"}
+
+# Whose address the per-IP limits count. Unset, allauth uses REMOTE_ADDR and ignores
+# X-Forwarded-For (a client could forge it). Behind N proxies of ours, the Nth address
+# from the right of X-Forwarded-For is the client's; or a header the proxy sets itself.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER")
+
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Training portal <noreply@localhost>")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 

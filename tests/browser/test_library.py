@@ -106,3 +106,23 @@ def test_library_on_a_narrow_screen(live_server, browser, content):
         )
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, url
     context.close()
+
+
+def test_visitor_goes_from_a_gated_article_to_a_sample_and_reads_it_whole(live_server, page, axe):
+    gated = make_article(slug="gated-reading", sections=3)
+    sample = make_article(slug="sample-reading", sample=True, sections=3)
+    page.goto(live_server.url + gated.get_absolute_url())
+    actions = page.locator("#gate-actions")
+    assert actions.get_by_role("link", name="Sign in").is_visible()
+    follow(actions.get_by_role("link", name="Read sample articles"))
+    page.wait_for_url(re.compile(r".*/library/samples/$"))
+    assert page.get_by_role("heading", name="Sample articles", level=1).is_visible()
+    axe(page)
+    follow(page.get_by_role("link", name="Sample Reading"))
+    page.wait_for_url(re.compile(r".*/library/sample-reading/$"))
+    assert page.get_by_text("This is a sample article").is_visible()
+    page.get_by_role("button", name="Expand all").click()
+    for position in (1, 2, 3):
+        assert page.get_by_text(members_marker(sample, position)).is_visible()
+    assert page.locator(".gate-notice").count() == 0
+    axe(page)
