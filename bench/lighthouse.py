@@ -14,7 +14,7 @@ Lighthouse's "page isn't blocked from indexing" audit must fail: it is turned ro
 score is written beside it. The stylesheets, scripts and fonts a page loads must be
 served with Brotli and cached for a year.
 
-Each page is measured RUNS times (LIGHTHOUSE_RUNS, default 3) and the median of
+Each page is measured RUNS times (LIGHTHOUSE_RUNS, default 5) and the median of
 each category is kept, as Lighthouse's own guidance on variability advises.
 Scores go to bench/out/lighthouse.csv (the reports to bench/out/lighthouse/) and a
 table is printed. Exits non-zero when a page is under a budget:
@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 PORT = int(os.environ.get("LIGHTHOUSE_PORT", "8141"))
 BASE = f"http://127.0.0.1:{PORT}"
-RUNS = int(os.environ.get("LIGHTHOUSE_RUNS", "3"))
+RUNS = int(os.environ.get("LIGHTHOUSE_RUNS", "5"))
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = (
     "--headless --no-sandbox --disable-gpu --disable-background-networking "
