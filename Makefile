@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test test-fast lint format bench ci clean
+.PHONY: install run test test-fast lint format bench lighthouse ci clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -23,7 +23,18 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: .venv/.synced node_modules/.installed
+# The front end (assets/build.mjs): rebuilt when a template, script, stylesheet or app file
+# changes, so new Bootstrap classes and bi icons in a template are kept.
+ASSET_SOURCES := $(shell find . \( -name node_modules -o -name .venv -o -name .tools -o -name .git \
+	-o -name static_build -o -name staticfiles -o -name migrations -o -name tests -o -name bench \) -prune \
+	-o -type f \( -name '*.html' -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.scss' \
+	-o -name '*.py' \) -print)
+
+static_build/.built: .venv/.synced node_modules/.installed $(ASSET_SOURCES)
+	node assets/build.mjs
+	@touch $@
+
+install: .venv/.synced node_modules/.installed static_build/.built
 
 ## run: install, migrate SQLite, load the module and demo accounts, serve on :8000
 run: install
@@ -56,4 +67,8 @@ ci:
 	bash .ci/run
 
 clean:
-	rm -rf .venv .tools node_modules staticfiles
+	rm -rf .venv .tools node_modules staticfiles static_build
+
+## lighthouse: Lighthouse (mobile) over the main pages under production settings; fails under budget
+lighthouse: install
+	$(PY) bench/lighthouse.py

@@ -1,9 +1,30 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+
+from library.sitemaps import ArticleSitemap, LibrarySitemap
+from modules.sitemaps import ModuleSitemap
 
 from . import views
+from .sitemaps import PublicPagesSitemap
+
+# The public pages: listed in /sitemap.xml and the only ones /robots.txt opens.
+SITEMAPS = {
+    "pages": PublicPagesSitemap,
+    "modules": ModuleSitemap,
+    "library": LibrarySitemap,
+    "articles": ArticleSitemap,
+}
 
 urlpatterns = [
+    path("robots.txt", views.robots_txt, {"sitemaps": SITEMAPS}, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        cache_control(max_age=3600, public=True)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("", views.HomeView.as_view(), name="home"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("accounts/profile/", views.AccountView.as_view(), name="account"),

@@ -7,9 +7,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views import View
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView, UpdateView
 
 from .forms import DeleteAccountForm, ProfileForm
@@ -137,3 +139,24 @@ def csrf_failure(request, reason=""):
     from django.shortcuts import render
 
     return render(request, "403_csrf.html", status=403)
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def robots_txt(request, sitemaps):
+    """Search engines may crawl the public pages, the ones in the sitemap, and nothing
+    else. Being a list of what is open rather than of what is closed, it keeps out every
+    signed-in area, calendar feed, export, search result and the admin, and any such
+    area added later."""
+    lines = [
+        "# Public pages are open to search engines; signed-in areas, calendar feeds,",
+        "# exports and search results are not.",
+        "User-agent: *",
+        "Allow: /static/",
+        "Allow: /sitemap.xml$",
+    ]
+    for sitemap in sitemaps.values():
+        sitemap = sitemap() if isinstance(sitemap, type) else sitemap
+        lines += [f"Allow: {sitemap.location(item)}$" for item in sitemap.items()]
+    lines += ["Disallow: /", "", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

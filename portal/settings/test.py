@@ -29,7 +29,7 @@ else:
     database = int(match.group(2) or 0) + worker
     CACHES["default"]["LOCATION"] = f"{match.group(1)}/{database}"  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "portal-test")  # noqa: F405
-# Static files straight from the finders (static/ and node_modules), no collectstatic.
+# Static files straight from the finders (static/ and the built static_build/), no collectstatic.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -1,4 +1,8 @@
+import html
+import re
+
 from django import template
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 from portal.markdown import render_markdown
@@ -10,6 +14,17 @@ register = template.Library()
 def markdown_filter(text: str | None) -> SafeString:
     """Render Markdown through the portal's one sanitiser."""
     return render_markdown(text)
+
+
+@register.filter
+def meta_text(text: str | None, length: int = 160) -> str:
+    """Plain text for a meta description: Markdown rendered, tags stripped, one line,
+    cut at a word near ``length`` characters (search engines show about 160)."""
+    plain = html.unescape(strip_tags(render_markdown(text or "")))
+    plain = re.sub(r"\s+", " ", plain).strip()
+    if len(plain) <= length:
+        return plain
+    return plain[: length - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
 
 
 @register.inclusion_tag("includes/progress_bar.html")

@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
 ]
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CONTRAST_JS = (Path(__file__).parent / "contrast.js").read_text()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -100,13 +101,31 @@ def run_axe(page) -> list[dict]:
     ]
 
 
+def measure_controls(page, *, focus: bool = False) -> dict:
+    """Measure the non-text contrast (WCAG 2.2, 1.4.11) of every visible form control on
+    the page, in each state; with ``focus``, focused as well (that moves the focus).
+    See contrast.js; axe-core has no such check."""
+    return page.evaluate(CONTRAST_JS, {"focus": focus})
+
+
+def assert_controls_contrast(page, *, focus: bool = False) -> dict:
+    result = measure_controls(page, focus=focus)
+    assert not result["failures"], (
+        f"form controls under 3:1 on {page.url}: {result['failures'][:8]}"
+    )
+    return result
+
+
 @pytest.fixture
 def axe():
-    """``axe(page)`` fails the test on any serious or critical violation."""
+    """``axe(page)`` fails the test on any serious or critical violation, and on any
+    visible form control under 3:1 contrast (which axe does not check), so every page
+    a browser test checks is measured."""
 
     def check(page):
         violations = run_axe(page)
         assert not violations, f"axe-core on {page.url}: {violations}"
+        assert_controls_contrast(page)
 
     return check
 

@@ -58,7 +58,7 @@ def test_portfolio_groups_by_module_and_topic_with_cpd_total(
     assert "Total CPD time: 3 h 20 min</strong> across 4 reflections" in html
     assert "?module=psycho-social-interventions" in html  # one module's part to download
     assert "@media print" not in html  # print styles come from the stylesheet
-    assert "css/reflections.css" in html
+    assert "css/site.css" in html  # the one stylesheet, reflections.css built into it
 
 
 def test_portfolio_filters_by_status(client_for, trainee, content, structures):
