@@ -83,6 +83,12 @@ def heartbeat_end(worker_id: str) -> None:
     WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
 
 
+def _running_jobs() -> list:
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.running().only("id", "worker_ids", "started_at"))
+
+
 def requeue_stale(*, now: datetime | None = None) -> dict[str, list[str]]:
     """Queue again every RUNNING job whose worker is dead; fail one whose worker died
     ``MAX_STARTS`` times. Each change is a conditional UPDATE on the state that was read,
@@ -96,8 +102,7 @@ def requeue_stale(*, now: datetime | None = None) -> dict[str, list[str]]:
     beats = dict(WorkerHeartbeat.objects.values_list("worker_id", "seen_at"))
     alive = {worker for worker, seen in beats.items() if seen >= now - dead_after()}
     done: dict[str, list[str]] = {"requeued": [], "failed": []}
-    running = DBTaskResult.objects.running().only("id", "worker_ids", "started_at")
-    for job in running:
+    for job in _running_jobs():
         worker = job.worker_ids[-1] if job.worker_ids else None
         if worker in alive:
             continue

@@ -130,4 +130,4 @@ class WorkerHeartbeat(models.Model):
         return f"worker {self.worker_id} on {self.hostname or '?'} (seen {self.seen_at:%H:%M:%S})"
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:index")
+        return reverse("admin:portal_workerheartbeat_change", args=[self.pk])

@@ -24,23 +24,27 @@ class Beat(threading.Thread):
         self.worker_id = worker_id
         self.stopped = threading.Event()
 
+    def tick(self, *, sweep: bool) -> None:
+        """One beat: alive now; and, when due, queue again what dead workers held."""
+        jobs.heartbeat(self.worker_id, hostname=socket.gethostname(), pid=os.getpid())
+        if sweep:
+            jobs.sweep()
+
     def run(self) -> None:
         every = jobs.heartbeat_interval().total_seconds()
         sweep_every = max(float(settings.JOBS_SWEEP_SECONDS), every)
-        since_sweep = sweep_every  # sweep at once
-        while not self.stopped.is_set():
+        since_sweep = 0.0  # the command swept just before starting this thread
+        while not self.stopped.wait(every):
+            since_sweep += every
             try:
                 close_old_connections()
-                jobs.heartbeat(self.worker_id, hostname=socket.gethostname(), pid=os.getpid())
+                self.tick(sweep=since_sweep >= sweep_every)
                 if since_sweep >= sweep_every:
-                    jobs.sweep()
-                    since_sweep = 0
+                    since_sweep = 0.0
             except Exception:  # the database is away for a moment: try again next beat
                 jobs.logger.exception("Heartbeat of %s failed", self.worker_id)
             finally:
-                connection.close()
-            self.stopped.wait(every)
-            since_sweep += every
+                connection.close()  # this thread's own connection
 
 
 class Command(DbWorkerCommand):
