@@ -111,7 +111,8 @@ http {{
 
 def _die_with_parent() -> None:
     """In the child before exec: its own process group, and SIGTERM if this script dies
-    (even by SIGKILL), so nothing outlives the cluster."""
+    (even by SIGKILL), so nothing outlives the cluster. Linux sends it when the *thread*
+    that started the child ends: start parts from a thread that lives as long as they."""
     os.setsid()
     with contextlib.suppress(Exception):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -160,6 +161,7 @@ class Cluster:
     def secret_key(self) -> str:
         path = self.run / "secret_key"
         if not path.exists():
+            self.run.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_urlsafe(50))
             path.chmod(0o600)
         return path.read_text().strip()
