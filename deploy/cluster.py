@@ -276,9 +276,11 @@ class Cluster:
             f"app{n + 1}",
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "portal.wsgi",
              "--bind", f"{HOST}:{port}", "--workers", GUNICORN_WORKERS,
-             "--timeout", "60", "--graceful-timeout", "10",
+             "--timeout", "60", "--graceful-timeout", "10", "--preload",
              "--access-logfile", "-", "--name", f"portal-app{n + 1}"],
         )  # fmt: skip
+        # --preload: the app is loaded before the port opens, so nginx sends nothing to a
+        # restarted server until it can answer.
         self.wait_port(port, f"app server {n + 1}")
 
     def start_worker(self, n: int) -> None:

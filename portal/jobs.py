@@ -89,7 +89,7 @@ def _running_jobs() -> list:
     return list(DBTaskResult.objects.running().only("id", "worker_ids", "started_at"))
 
 
-def requeue_stale(*, now: datetime | None = None) -> dict[str, list[str]]:
+def requeue_orphaned(*, now: datetime | None = None) -> dict[str, list[str]]:
     """Queue again every RUNNING job whose worker is dead; fail one whose worker died
     ``MAX_STARTS`` times. Each change is a conditional UPDATE on the state that was read,
     so two workers sweeping at once, or a job that finishes meanwhile, change nothing.
@@ -132,13 +132,13 @@ def requeue_stale(*, now: datetime | None = None) -> dict[str, list[str]]:
 
 
 def sweep(*, now: datetime | None = None) -> dict[str, Any]:
-    """What a worker runs when it starts and then regularly: ``requeue_stale`` and each
+    """What a worker runs when it starts and then regularly: ``requeue_orphaned`` and each
     sweep named in ``settings.JOBS_SWEEPS`` (dotted paths, so apps above ``portal``
     add theirs without ``portal`` importing them, e.g. queueing again the emails a dead
     worker had claimed). Returns what each did."""
     from django.utils.module_loading import import_string
 
-    done: dict[str, Any] = {"jobs": requeue_stale(now=now)}
+    done: dict[str, Any] = {"jobs": requeue_orphaned(now=now)}
     for path in getattr(settings, "JOBS_SWEEPS", []):
         try:
             done[path] = import_string(path)()

@@ -115,7 +115,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class WorkerHeartbeat(models.Model):
     """A job worker (``manage.py jobs_worker``) that is alive says so every few seconds.
     A job left RUNNING by a worker whose heartbeat stopped was cut off mid-run (the
-    worker or its machine died) and is queued again (``portal.jobs.requeue_stale``)."""
+    worker or its machine died) and is queued again (``portal.jobs.requeue_orphaned``)."""
 
     worker_id = models.CharField(max_length=64, unique=True)
     hostname = models.CharField(max_length=255, blank=True)

@@ -17,7 +17,8 @@
      next autosave, and each reflection's last acknowledged save is its current text;
    - every job ran once or is still queued: no job is left RUNNING or FAILED, every
      email marked sent is in the mail sink exactly once and none twice, the rest are
-     queued;
+     queued (an email the killed worker had claimed is queued again by the email sweep,
+     run as it would run ten minutes later, and must then arrive once);
    - every failed request happened while a server was down (a kill until it was back,
      plus a few seconds), and how many.
 5. Writes bench/out/load.csv (per page: requests, req/s, p50/p95/p99 ms, errors, errors
@@ -297,6 +298,28 @@ def drain_jobs(timeout: float) -> float:
         connection.close()
 
 
+def requeue_claimed_emails() -> dict:
+    """An email is claimed (marked "sending") by a conditional UPDATE before its worker
+    sends it, so that two workers never both send it. A worker killed between claim and
+    send leaves it "sending"; the run again of its job then finds it claimed and does
+    nothing, and the email sweep (``email_requeue_stale``) queues it again once the claim
+    is ``STALE_CLAIM`` (10 minutes) old. With the queue drained no worker is sending, so
+    here the clock is moved on: the sweep runs as it would ten minutes later."""
+    from datetime import timedelta
+
+    from django.db import connection
+
+    from notifications.models import OutboundEmail
+    from notifications.services import email_requeue_stale
+
+    try:
+        stuck = list(OutboundEmail.objects.filter(status="sending").values_list("pk", flat=True))
+        requeued = email_requeue_stale(older_than=timedelta(0)) if stuck else 0
+        return {"claimed_by_a_dead_worker": stuck, "requeued": requeued}
+    finally:
+        connection.close()
+
+
 def check_jobs(mail_dir: Path) -> dict:
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
@@ -384,6 +407,9 @@ def main(argv: list[str] | None = None) -> int:
         if chaos.is_alive():
             chaos.done.wait(timeout=60)
         drained = drain_jobs(timeout=150)
+        claimed = requeue_claimed_emails()
+        if claimed["requeued"]:
+            drain_jobs(timeout=60)
 
         requests, saves = load_events(events_file)
         # Only an app server's absence may cost a request; a worker's never should.
@@ -410,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
             ],
             "queue_drained_after_s": round(drained, 1),
             "saves": saves_check,
+            "emails_requeued_by_the_email_sweep": claimed,
             "jobs": jobs_check,
         }
     finally:
@@ -444,6 +471,9 @@ def main(argv: list[str] | None = None) -> int:
           f"started twice {len(j['jobs_started_more_than_once'])}; emails {j['emails_by_status']}, "
           f"in the sink {j['emails_in_sink']}, sent twice {len(j['emails_sent_twice'])}, "
           f"lost {len(j['emails_marked_sent_not_in_sink'])}")  # fmt: skip
+    if claimed["claimed_by_a_dead_worker"]:
+        print(f"emails a killed worker had claimed, queued again by the email sweep and then "
+              f"sent: {claimed['claimed_by_a_dead_worker']}")  # fmt: skip
     ok = s["ok"] and j["ok"] and not summary["errors_outside_windows"] and not chaos.error
     ok = ok and drained >= 0
     print(

@@ -46,7 +46,7 @@ def test_a_job_of_a_dead_worker_is_queued_again_and_runs_once(trainee, run_jobs)
     email = an_email(trainee)
     beat("dead", seconds_ago=120)
     job = claimed_by("dead")  # killed before it sent anything
-    assert jobs.requeue_stale() == {"requeued": [str(job.pk)], "failed": []}
+    assert jobs.requeue_orphaned() == {"requeued": [str(job.pk)], "failed": []}
     job.refresh_from_db()
     assert job.status == "READY" and job.worker_ids == ["dead"]
     run_jobs()
@@ -66,7 +66,7 @@ def test_a_job_killed_after_its_work_was_done_does_it_no_second_time(trainee, ru
 
     assert email_deliver(email_id=email.pk) == "sent"  # what the dead worker did
     assert len(mail.outbox) == 1
-    assert jobs.requeue_stale()["requeued"] == [str(job.pk)]
+    assert jobs.requeue_orphaned()["requeued"] == [str(job.pk)]
     [rerun] = run_jobs()
     assert rerun.status == "SUCCESSFUL" and rerun.return_value == "not queued"
     assert len(mail.outbox) == 1
@@ -76,7 +76,7 @@ def test_a_live_workers_job_is_left_alone(trainee):
     an_email(trainee)
     beat("alive", seconds_ago=3)
     job = claimed_by("alive", started_ago=600)
-    assert jobs.requeue_stale() == {"requeued": [], "failed": []}
+    assert jobs.requeue_orphaned() == {"requeued": [], "failed": []}
     job.refresh_from_db()
     assert job.status == "RUNNING"
 
@@ -88,7 +88,7 @@ def test_a_worker_without_heartbeat_is_presumed_lost_only_after_an_hour(
     """django-tasks-db's own db_worker keeps no heartbeat: its job is left for an hour."""
     an_email(trainee)
     job = claimed_by("plain-db-worker", started_ago=started_ago)
-    assert bool(jobs.requeue_stale()["requeued"]) is requeued
+    assert bool(jobs.requeue_orphaned()["requeued"]) is requeued
     job.refresh_from_db()
     assert job.status == ("READY" if requeued else "RUNNING")
 
@@ -100,7 +100,7 @@ def test_a_job_whose_worker_died_three_times_fails(trainee):
     job.worker_ids = ["dead-1", "dead-2"]
     job.save()
     job = claimed_by("dead")
-    assert jobs.requeue_stale() == {"requeued": [], "failed": [str(job.pk)]}
+    assert jobs.requeue_orphaned() == {"requeued": [], "failed": [str(job.pk)]}
     job.refresh_from_db()
     assert job.status == "FAILED" and job.exception_class_path == "portal.jobs.WorkerLost"
     assert "died 3 times" in job.traceback
@@ -119,7 +119,7 @@ def test_a_job_finished_meanwhile_is_not_touched(trainee, monkeypatch):
         return rows
 
     monkeypatch.setattr(jobs, "_running_jobs", finished_after_reading)
-    assert jobs.requeue_stale() == {"requeued": [], "failed": []}
+    assert jobs.requeue_orphaned() == {"requeued": [], "failed": []}
     job.refresh_from_db()
     assert job.status == "SUCCESSFUL"
 
