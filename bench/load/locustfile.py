@@ -1,7 +1,8 @@
 """Locust users for the portal's load test (run by bench/load/run.py, not on its own).
 
 Trainees sign in and go through their day: the dashboard, a task page, marking a task
-done, writing a reflection (autosaved as they type, then saved), the debate (stance,
+done, writing a reflection (autosaved as they type, then saved, sometimes submitted for
+review), the debate (stance,
 arguments) and the portfolio; study-group convenors now and then invite a colleague (an
 email, so the job workers have work). Tutors work the review queue: open the oldest
 reflection, claim it, give feedback. The review pages come from the tutors' issue; until
@@ -227,7 +228,7 @@ class Trainee(PortalUser):
             self.post(
                 url + "arguments/",
                 {"side": random.choice(["for", "against"]),
-                 "text": f"An argument from {self.account['email']} at {time.time():.0f}."},
+                 "text": f"Trainee {self.account['n']} argues, at {time.strftime('%H:%M')}."},
                 "debate: argument", ok=(302, 200),
             )  # fmt: skip
 
@@ -242,11 +243,17 @@ class Trainee(PortalUser):
             return
         for _ in range(3):
             time.sleep(random.uniform(0.5, 2))
-            self.reflection["body"] += f"\n\nA thought at {time.time():.3f}: {random.random()}"
+            self.reflection["body"] += (
+                f"\n\nA thought at {time.strftime('%H:%M:%S')}, number {random.randint(1, 999)}."
+            )
             if not self.save(autosave=True):
                 return
         self.reflection["body"] += "\n\nSaved on purpose."
-        self.save(autosave=False)
+        # One time in five the writer is done and submits it for review (the save
+        # before submitting is a save like any other); the next one is a new reflection.
+        submit = random.random() < 0.2
+        if self.save(autosave=False, action="submit" if submit else "save") and submit:
+            self.reflection = None
 
     def start_reflection(self) -> bool:
         item = random.choice(self.tasks_urls)
@@ -255,7 +262,7 @@ class Trainee(PortalUser):
         if page.status_code != 200 or form is None:
             return False
         data = dict(form["fields"])
-        data["title"] = f"Load test reflection {time.time():.3f}"
+        data["title"] = f"Load test reflection {time.strftime('%H:%M:%S')}"
         if "structure" in form["radios"] and not data.get("structure"):
             data["structure"] = form["radios"]["structure"][0]
         response = self.post(f"/portfolio/new/?task={item['id']}", data, "reflection: create")
@@ -280,7 +287,7 @@ class Trainee(PortalUser):
         )  # fmt: skip
         return True
 
-    def save(self, *, autosave: bool) -> bool:
+    def save(self, *, autosave: bool, action: str = "save") -> bool:
         r = self.reflection
         data = {"title": r["title"], "body": r["body"], "cpd_minutes": r["cpd_minutes"],
                 "version": str(r["version"])}  # fmt: skip
@@ -292,11 +299,19 @@ class Trainee(PortalUser):
             match = VERSION.search(response.text) if SAVED.search(response.text) else None
             saved = response.status_code == 200 and match is not None
         else:
-            data["action"] = "save"
-            response = self.post(f"/portfolio/{r['pk']}/edit/", data, "reflection: save")
+            data["action"] = action
+            response = self.post(f"/portfolio/{r['pk']}/edit/", data, f"reflection: {action}")
             saved = response.status_code == 302
         if not saved:
-            self.open_editor()  # a failed save may or may not have happened: read it back
+            # No answer, or an error: the save may or may not have happened (a server
+            # that died after its commit, before its answer). Noted as unknown, then the
+            # writer reads back what is there, as the editor does.
+            record(
+                "unanswered save", reflection=r["pk"], version=r["version"] + 1,
+                autosave=autosave, sha256=text_hash(r["title"], r["body"]),
+                status=response.status_code, user=self.account["email"], at=time.time(),
+            )  # fmt: skip
+            self.open_editor()
             return False
         version = int(match.group(1)) if autosave else r["version"] + 1
         record(

@@ -14,7 +14,8 @@
    - every reflection save the portal acknowledged (autosave "saved", or the redirect
      after "Save draft") is there with its text (SHA-256 of title and body): as the
      version it was saved as, or (an autosave) folded by the portal into the writer's
-     next autosave, and each reflection's last acknowledged save is its current text;
+     next autosave, and each reflection's last acknowledged save is its current text
+     (unless a later save whose answer was lost, a 502, was made all the same: counted);
    - every job ran once or is still queued: no job is left RUNNING or FAILED, every
      email marked sent is in the mail sink exactly once and none twice, the rest are
      queued (an email the killed worker had claimed is queued again by the email sweep,
@@ -184,12 +185,12 @@ class Chaos(threading.Thread):
             connection.close()
 
 
-def load_events(path: Path) -> tuple[list[dict], list[dict]]:
-    requests, saves = [], []
+def load_events(path: Path) -> dict[str, list[dict]]:
+    events = collections.defaultdict(list)
     for line in path.read_text().splitlines():
         event = json.loads(line)
-        (requests if event["kind"] == "request" else saves).append(event)
-    return requests, saves
+        events[event["kind"]].append(event)
+    return events
 
 
 def percentile(sorted_values: list[float], p: float) -> float:
@@ -228,7 +229,7 @@ def page_table(requests: list[dict], windows: list[dict], duration: float) -> li
     return rows
 
 
-def check_saves(saves: list[dict]) -> dict:
+def check_saves(saves: list[dict], unanswered: list[dict]) -> dict:
     from reflections.models import Reflection, ReflectionVersion
 
     def digest(title: str, body: str) -> str:
@@ -262,12 +263,24 @@ def check_saves(saves: list[dict]) -> dict:
             folded += 1
         else:
             missing.append(s)
+
+    def is_current(save: dict) -> bool:
+        reflection = current.get(save["reflection"])
+        return (
+            reflection is not None
+            and reflection.version == save["version"]
+            and digest(reflection.title, reflection.body) == save["sha256"]
+        )
+
+    # A save that got no answer (the server died after its commit, before its answer)
+    # may still have been made: then it, not the last acknowledged one, is current.
+    committed_unanswered = [
+        u for u in unanswered
+        if is_current(u) and u["at"] >= latest.get(u["reflection"], {"at": 0})["at"]
+    ]  # fmt: skip
+    superseded = {u["reflection"] for u in committed_unanswered}
     not_current = [
-        s
-        for s in latest.values()
-        if current.get(s["reflection"]) is None
-        or digest(current[s["reflection"]].title, current[s["reflection"]].body) != s["sha256"]
-        or current[s["reflection"]].version != s["version"]
+        s for s in latest.values() if not is_current(s) and s["reflection"] not in superseded
     ]
     return {
         "acknowledged": len(saves),
@@ -276,6 +289,8 @@ def check_saves(saves: list[dict]) -> dict:
         "folded_into_a_later_autosave": folded,
         "missing_or_different": len(missing),
         "last_save_not_current": len(not_current),
+        "unanswered_saves": len(unanswered),
+        "unanswered_but_committed": len(committed_unanswered),
         "examples": (missing + not_current)[:5],
         "ok": not missing and not not_current,
     }
@@ -411,11 +426,12 @@ def main(argv: list[str] | None = None) -> int:
         if claimed["requeued"]:
             drain_jobs(timeout=60)
 
-        requests, saves = load_events(events_file)
+        events = load_events(events_file)
+        requests, saves = events["request"], events["save"]
         # Only an app server's absence may cost a request; a worker's never should.
         windows = [w for w in chaos.windows if w["part"].startswith("app")]
         table = page_table(requests, windows, ran_for)
-        saves_check = check_saves(saves)
+        saves_check = check_saves(saves, events["unanswered save"])
         jobs_check = check_jobs(cluster.run / "mail")
         errors = [r for r in requests if r["error"]]
         outside = [r for r in errors if not in_window(r["start"], r["end"], windows)]
@@ -464,7 +480,8 @@ def main(argv: list[str] | None = None) -> int:
         f"saves acknowledged: {s['acknowledged']} over {s['reflections']} reflections; "
         f"found as saved {s['found_as_saved']}, folded into the writer's next autosave "
         f"{s['folded_into_a_later_autosave']}, missing {s['missing_or_different']}, "
-        f"last save not current {s['last_save_not_current']}"
+        f"last save not current {s['last_save_not_current']}; saves without an answer "
+        f"{s['unanswered_saves']}, of which made all the same {s['unanswered_but_committed']}"
     )
     j = summary["jobs"]
     print(f"jobs: {j['jobs_by_status']} (ready for later {j['jobs_ready_for_later']}); "
