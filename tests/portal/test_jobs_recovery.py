@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from notifications.models import Kind, OutboundEmail
@@ -139,6 +140,9 @@ def test_the_sweep_runs_the_configured_sweeps_too(trainee, settings):
 def test_the_worker_sweeps_on_start_runs_the_job_and_leaves_no_heartbeat(trainee, monkeypatch):
     monkeypatch.setattr(jobs_worker.Beat, "start", lambda self: None)  # no thread in tests
     monkeypatch.setattr(jobs_worker.Beat, "join", lambda self, timeout=None: None)
+    # The worker closes its connection between jobs; here that is the test's transaction.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(jobs_worker, "close_old_connections", lambda: None)
     email = an_email(trainee)
     beat("crashed-before", seconds_ago=120)
     job = claimed_by("crashed-before")
