@@ -185,3 +185,34 @@ def test_export_pages_query_counts_are_fixed(n, client_for, trainee, structures,
     run_jobs()
     with django_assert_max_num_queries(3):
         assert client.get(reverse("reflections:export_download", args=[job.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("n", [4, 12])
+def test_starting_an_export_query_counts_are_fixed(n, client_for, trainee, structures,
+                                                   django_assert_max_num_queries):  # fmt: skip
+    _write(trainee, n, structures)
+    client = client_for(trainee)
+    client.get(reverse("reflections:portfolio"))
+    token = client.cookies["csrftoken"].value
+    with django_assert_max_num_queries(5):  # the offer: session, user, reflections, sign-offs
+        assert client.get(START).status_code == 200
+    # session, user, any export under way, the count, the export and its job (in a savepoint)
+    with django_assert_max_num_queries(9):
+        assert client.post(START, {"csrfmiddlewaretoken": token}).status_code == 302
+    with django_assert_max_num_queries(5):  # a second click finds the one under way
+        assert client.post(START, {"csrfmiddlewaretoken": token}).status_code == 302
+
+
+def test_a_module_export_is_started_for_that_module_only(client_for, trainee, content, structures,
+                                                         other_trainee):  # fmt: skip
+    for i in range(5):
+        reflection_create(author=trainee, module=content, title=f"R{i}",
+                          template=structures["free"])  # fmt: skip
+    _write(trainee, 2, structures)  # free reflections, in no module
+    client = client_for(trainee)
+    page = client.get(START + f"?module={content.slug}").content.decode()
+    assert f'name="module" value="{content.slug}"' in page
+    _post(client, START, {"module": content.slug})
+    job = ExportJob.objects.get()
+    assert job.module == content and job.total == 5
+    assert _post(client, START, {"module": "no-such-module"}).status_code == 404
