@@ -10,6 +10,7 @@ a process of its own, console email backend, on the live server's database).
 import io
 import re
 
+import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -20,6 +21,23 @@ from reflections.services import reflection_create
 from tests.browser.conftest import follow
 from tests.conftest import PASSWORD
 from topics.models import Motion
+
+
+@pytest.fixture
+def person(browser):
+    """``person(base, user)``: a page signed in as ``user`` in a context of its own, closed
+    at the end (an open context keeps the live server's threads, and their database
+    connections, alive)."""
+    contexts = []
+
+    def open_as(base, user):
+        page = _person(browser, base, user)
+        contexts.append(page.context)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 def _person(browser, base, user):
@@ -35,7 +53,7 @@ def _person(browser, base, user):
 
 
 def test_a_reply_raises_the_bell_and_the_worker_emails_it(
-    live_server, browser, axe, content, make_user, worker_process
+    live_server, person, axe, content, make_user, worker_process
 ):
     base = live_server.url
     ada, bo = make_user(name="Ada Author"), make_user(name="Bo Replier")
@@ -50,7 +68,7 @@ def test_a_reply_raises_the_bell_and_the_worker_emails_it(
     worker = worker_process("worker-bell")
     worker.wait_for("Starting worker")
 
-    a = _person(browser, base, ada)
+    a = person(base, ada)
     a.goto(base + reverse("notifications:preferences"))
     axe(a)
     a.locator("#div_id_kind_debate_reply").get_by_label("Email me at once").check()
@@ -60,7 +78,7 @@ def test_a_reply_raises_the_bell_and_the_worker_emails_it(
     bell = a.locator("#notification-bell")
     assert bell.get_by_text("Notifications, none unread").count() == 1
 
-    b = _person(browser, base, bo)
+    b = person(base, bo)
     b.goto(base + reverse("debates:detail", args=[content.slug, 1]))
     thread = b.locator("li.argument-thread", has_text="lets me tailor it")
     thread.locator("summary", has_text="Reply").click()
@@ -83,7 +101,7 @@ def test_a_reply_raises_the_bell_and_the_worker_emails_it(
 
 
 def test_two_hundred_reflections_export_in_the_background(
-    live_server, browser, axe, content, make_user, worker_process
+    live_server, person, axe, content, make_user, worker_process
 ):
     base = live_server.url
     ada, bo = make_user(name="Ada Exporter"), make_user(name="Bo Other")
@@ -95,7 +113,7 @@ def test_two_hundred_reflections_export_in_the_background(
     worker = worker_process("worker-export")
     worker.wait_for("Starting worker")
 
-    a = _person(browser, base, ada)
+    a = person(base, ada)
     a.goto(base + reverse("reflections:portfolio"))
     assert a.get_by_text("With 200 reflections the PDF is laid out in the background").is_visible()
     follow(a.get_by_role("button", name="PDF of the whole portfolio, made in the background"))
@@ -135,7 +153,7 @@ def test_two_hundred_reflections_export_in_the_background(
     )
 
     # Bo gets 404 for Ada's export, its page and its file.
-    b = _person(browser, base, bo)
+    b = person(base, bo)
     for path in (job.get_absolute_url(), reverse("reflections:export_download", args=[job.pk])):
         response = b.goto(base + path)
         assert response.status == 404, path
