@@ -11,6 +11,7 @@ A job takes ids, re-reads the world when it runs and is safe to run twice.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +27,48 @@ def enqueue(job, *args: Any, run_after: datetime | None = None, **kwargs: Any):
     if run_after is not None:
         job = job.using(run_after=run_after)
     return job.enqueue(*args, **kwargs)
+
+
+# --- housekeeping --------------------------------------------------------------------
+
+# A job still marked running after this long belonged to a worker that died (killed,
+# machine restarted): no job of ours runs for more than a few minutes.
+STALE_AFTER = timedelta(minutes=30)
+# Finished jobs are kept this long for the admin to look at, then pruned.
+FINISHED_KEPT_FOR = timedelta(days=7)
+
+# Apps add their own tidying here in AppConfig.ready(): a name and a function taking no
+# arguments and returning a count (notifications: stale emails; reflections: expired
+# exports). `manage.py jobs_housekeeping` runs them all.
+HOUSEKEEPING: dict[str, Callable[[], int]] = {}
+
+
+def register_housekeeping(name: str, function: Callable[[], int]) -> None:
+    HOUSEKEEPING[name] = function
+
+
+def requeue_stale(*, older_than: timedelta = STALE_AFTER, now: datetime | None = None) -> int:
+    """Put back in the queue the jobs a dead worker left marked as running, so that a
+    restart skips nothing. Jobs are safe to run twice, so a rare double run is harmless."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - older_than
+    return DBTaskResult.objects.filter(status="RUNNING", started_at__lt=cutoff).update(
+        status="READY", started_at=None
+    )
+
+
+def prune_finished(*, older_than: timedelta = FINISHED_KEPT_FOR, now: datetime | None = None):
+    """Delete finished (successful or failed) jobs' rows older than ``older_than``."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - older_than
+    deleted, _ = DBTaskResult.objects.filter(
+        status__in=["SUCCESSFUL", "FAILED"], finished_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 # --- workers that die mid-job ------------------------------------------------------------
@@ -89,7 +132,9 @@ def _running_jobs() -> list:
     return list(DBTaskResult.objects.running().only("id", "worker_ids", "started_at"))
 
 
-def requeue_orphaned(*, now: datetime | None = None) -> dict[str, list[str]]:
+def requeue_orphaned(
+    *, now: datetime | None = None, restarted: str | None = None
+) -> dict[str, list[str]]:
     """Queue again every RUNNING job whose worker is dead; fail one whose worker died
     ``MAX_STARTS`` times. Each change is a conditional UPDATE on the state that was read,
     so two workers sweeping at once, or a job that finishes meanwhile, change nothing.
@@ -101,6 +146,9 @@ def requeue_orphaned(*, now: datetime | None = None) -> dict[str, list[str]]:
     now = now or timezone.now()
     beats = dict(WorkerHeartbeat.objects.values_list("worker_id", "seen_at"))
     alive = {worker for worker, seen in beats.items() if seen >= now - dead_after()}
+    # A worker starting again under the id it had before (systemd's %H-%i) runs nothing
+    # yet: whatever is RUNNING under its id was cut off when it died.
+    alive.discard(restarted)
     done: dict[str, list[str]] = {"requeued": [], "failed": []}
     for job in _running_jobs():
         worker = job.worker_ids[-1] if job.worker_ids else None
@@ -132,16 +180,14 @@ def requeue_orphaned(*, now: datetime | None = None) -> dict[str, list[str]]:
 
 
 def sweep(*, now: datetime | None = None) -> dict[str, Any]:
-    """What a worker runs when it starts and then regularly: ``requeue_orphaned`` and each
-    sweep named in ``settings.JOBS_SWEEPS`` (dotted paths, so apps above ``portal``
-    add theirs without ``portal`` importing them, e.g. queueing again the emails a dead
-    worker had claimed). Returns what each did."""
-    from django.utils.module_loading import import_string
-
+    """What every ``jobs_worker`` runs when it starts and then every
+    ``JOBS_SWEEP_SECONDS``: ``requeue_orphaned`` and each app's housekeeping registered
+    with ``register_housekeeping`` (e.g. queueing again the emails a dead worker had
+    claimed). Returns what each did."""
     done: dict[str, Any] = {"jobs": requeue_orphaned(now=now)}
-    for path in getattr(settings, "JOBS_SWEEPS", []):
+    for name, function in HOUSEKEEPING.items():
         try:
-            done[path] = import_string(path)()
-        except Exception:  # one broken sweep must not stop the worker or the others
-            logger.exception("Sweep %s failed", path)
+            done[name] = function()
+        except Exception:  # one broken piece must not stop the worker or the others
+            logger.exception("Housekeeping %r failed", name)
     return done

@@ -125,14 +125,18 @@ def test_a_job_finished_meanwhile_is_not_touched(trainee, monkeypatch):
     assert job.status == "SUCCESSFUL"
 
 
-def test_the_sweep_runs_the_configured_sweeps_too(trainee, settings):
+def test_the_sweep_runs_the_apps_housekeeping_too(trainee, monkeypatch):
     email = an_email(trainee)
     OutboundEmail.objects.filter(pk=email.pk).update(
         status="sending", claimed_at=timezone.now() - timedelta(hours=1)
     )
-    settings.JOBS_SWEEPS = ["notifications.services.email_requeue_stale", "no.such.sweep"]
+
+    def broken():
+        raise RuntimeError("a broken piece of housekeeping")
+
+    monkeypatch.setitem(jobs.HOUSEKEEPING, "broken", broken)
     done = jobs.sweep()
-    assert done["notifications.services.email_requeue_stale"] == 1  # a broken one is skipped
+    assert done["emails requeued from dead workers"] == 1  # the broken one is skipped
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.QUEUED
 
@@ -171,3 +175,24 @@ def test_a_beat_records_the_worker_and_sweeps_when_due(trainee):
     ticker.tick(sweep=True)
     job.refresh_from_db()
     assert job.status == "READY"
+
+
+def test_a_worker_restarted_under_its_old_id_takes_back_what_it_held(trainee, monkeypatch):
+    """systemd restarts portal-worker@1 with the same id: its heartbeat is fresh at once,
+    yet the job RUNNING under that id was cut off by the crash."""
+    monkeypatch.setattr(jobs_worker.Beat, "start", lambda self: None)
+    monkeypatch.setattr(jobs_worker.Beat, "join", lambda self, timeout=None: None)
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(jobs_worker, "close_old_connections", lambda: None)
+    email = an_email(trainee)
+    beat("host-1", seconds_ago=2)  # it died two seconds ago
+    job = claimed_by("host-1")
+    assert jobs.requeue_orphaned() == {"requeued": [], "failed": []}  # looks alive
+    call_command(
+        "jobs_worker", batch=True, worker_id="host-1", interval=0, verbosity=0,
+        startup_delay=False, reload=False,
+    )  # fmt: skip
+    job.refresh_from_db()
+    email.refresh_from_db()
+    assert job.status == "SUCCESSFUL" and job.worker_ids == ["host-1", "host-1"]
+    assert email.status == OutboundEmail.Status.SENT and len(mail.outbox) == 1

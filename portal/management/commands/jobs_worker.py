@@ -53,6 +53,7 @@ class Command(DbWorkerCommand):
     def handle(self, *args, worker_id: str, **options) -> None:
         # The first beat and sweep before any job is taken: a worker restarted after a
         # crash queues again what it (under its old id) or another dead worker held.
+        jobs.requeue_orphaned(restarted=worker_id)
         jobs.heartbeat(worker_id, hostname=socket.gethostname(), pid=os.getpid())
         jobs.sweep()
         beat = Beat(worker_id)
