@@ -42,11 +42,19 @@ def sign_in(session, base: str, email: str, password: str, *, shift=False, **hea
     )
 
 
-def upstreams_since(cluster, offset: int, *, path: str, method: str = "POST") -> list[str]:
-    """The app servers nginx passed each matching request to, from its access log."""
-    log = (cluster.logs / "nginx-access.log").read_text()[offset:]
+def upstreams_since(
+    cluster, offset: int, *, path: str, method: str = "POST", expect: int
+) -> list[str]:
+    """The app servers nginx passed each matching request to, from its access log (nginx
+    writes a line once the answer has gone, so the last may be a moment behind)."""
     pattern = re.compile(rf'"{method} {re.escape(path)}[^"]*" \d+ upstream=(\S+)')
-    return pattern.findall(log)
+    deadline = time.monotonic() + 5
+    while True:
+        log = (cluster.logs / "nginx-access.log").read_text()[offset:]
+        found = pattern.findall(log)
+        if len(found) >= expect or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
 
 
 def log_size(cluster) -> int:
@@ -58,7 +66,7 @@ def test_requests_are_spread_over_both_app_servers(cluster):
     session = client("127.0.0.21")
     for _ in range(6):
         assert session.get(cluster.url + "/", timeout=30).status_code == 200
-    served = upstreams_since(cluster, offset, path="/", method="GET")
+    served = upstreams_since(cluster, offset, path="/", method="GET", expect=6)
     assert sorted(set(served)) == ["127.0.0.1:8131", "127.0.0.1:8132"], served
 
 
@@ -73,7 +81,7 @@ def test_failed_sign_ins_from_one_client_are_limited_across_both_servers(cluster
             client("127.0.0.2"), base, f"nobody{n}@example.org", "wrong", shift=n % 2 == 1
         )
         assert response.status_code == 200 and LOCKED not in response.text, n
-    served = upstreams_since(cluster, offset, path=LOGIN)
+    served = upstreams_since(cluster, offset, path=LOGIN, expect=10)
     assert len(served) == 10 and len(set(served)) == 2, served  # both servers counted
 
     # The eleventh, even with the right password, is refused, whichever server takes it.
@@ -81,7 +89,7 @@ def test_failed_sign_ins_from_one_client_are_limited_across_both_servers(cluster
     for n in range(2):
         refused = sign_in(client("127.0.0.2"), base, *TRAINEE, shift=n == 1)
         assert refused.status_code == 200 and LOCKED in refused.text
-    assert len(set(upstreams_since(cluster, offset, path=LOGIN))) == 2
+    assert len(set(upstreams_since(cluster, offset, path=LOGIN, expect=2))) == 2
     # A forged X-Forwarded-For does not make client A someone else: nginx appends the
     # address it saw, and the app reads only that last entry.
     forged = sign_in(client("127.0.0.2"), base, *TRAINEE, X_Forwarded_For="203.0.113.99")
@@ -95,7 +103,7 @@ def test_failed_sign_ins_from_one_client_are_limited_across_both_servers(cluster
         response = sign_in(other, base, *TRAINEE)
         assert response.status_code == 302, response.text[:500]
         assert other.get(base + "/dashboard/", timeout=30).status_code == 200
-    assert len(set(upstreams_since(cluster, offset, path=LOGIN))) == 2
+    assert len(set(upstreams_since(cluster, offset, path=LOGIN, expect=2))) == 2
 
 
 def latest_code(cluster, to: str) -> str:
