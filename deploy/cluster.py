@@ -321,6 +321,11 @@ class Cluster:
             self.start_worker(n)
         self.start_nginx()
 
+    def signal(self, name: str, signum: int) -> None:
+        """Send ``signum`` to a part's whole process group (SIGSTOP freezes it)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.procs[name].pid, signum)
+
     def kill(self, name: str) -> None:
         """SIGKILL a part and everything in its process group: as if its machine died."""
         proc = self.procs[name]

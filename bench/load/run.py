@@ -8,8 +8,8 @@
    study group), two tutors, and submitted reflections waiting for review.
 3. Runs locust headless (bench/load/locustfile.py) for the given time. Meanwhile it
    SIGKILLs app server 1 (its whole process group: as if the machine died) and restarts
-   it, then SIGKILLs job worker 1, waiting for it to hold a job if one comes, and
-   restarts it.
+   it, then SIGKILLs job worker 1 in the middle of a job (frozen with SIGSTOP while it
+   holds one, so the job cannot finish first) and restarts it.
 4. Waits for the job queue to drain, then checks, against the database:
    - every reflection save the portal acknowledged (autosave "saved", or the redirect
      after "Save draft") is there with its text (SHA-256 of title and body): as the
@@ -154,7 +154,7 @@ class Chaos(threading.Thread):
             self.windows.append({"part": "app server 1", "down": down, "up": time.time()})
 
             self.at(0.55)
-            busy = self.wait_for_running_job("worker1", timeout=20)
+            busy = self.freeze_mid_job("worker1", timeout=30)
             down = time.time()
             self.cluster.kill("worker1")
             time.sleep(10)
@@ -168,17 +168,32 @@ class Chaos(threading.Thread):
             self.done.set()
             self.release.wait()
 
-    def wait_for_running_job(self, name: str, timeout: float) -> str:
-        """The id of a job the worker is running, if one is seen within ``timeout``."""
+    def freeze_mid_job(self, name: str, timeout: float) -> str:
+        """Catch the worker in the middle of a job: when it is seen running one, freeze it
+        (SIGSTOP) and look again; still running, it is killed so (the job's id is
+        returned); finished meanwhile, it is let go (SIGCONT) and watched again. Returns
+        "" if no job came within ``timeout`` (then it is killed idle)."""
+        import signal
+
         from django.db import connection
         from django_tasks_db.models import DBTaskResult
+
+        def held() -> str:
+            for job in DBTaskResult.objects.running().only("id", "worker_ids"):
+                if job.worker_ids and job.worker_ids[-1].startswith(name + "-"):
+                    return str(job.pk)
+            return ""
 
         deadline = time.time() + timeout
         try:
             while time.time() < deadline:
-                for job in DBTaskResult.objects.running().only("id", "worker_ids"):
-                    if job.worker_ids and job.worker_ids[-1].startswith(name + "-"):
-                        return str(job.pk)
+                if held():
+                    self.cluster.signal(name, signal.SIGSTOP)
+                    time.sleep(0.2)  # anything it had sent reaches the database
+                    job = held()
+                    if job:
+                        return job
+                    self.cluster.signal(name, signal.SIGCONT)
                 time.sleep(0.005)
             return ""
         finally:
@@ -473,7 +488,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{values[0]:<24}" + "".join(f"{v:>8}" for v in values[1:]))
     for w in summary["windows"]:
         print(f"{w['part']} down from {w['down_s']} s to {w['up_s']} s"
-              + (f" (it held job {w['held_a_job']})" if w.get("held_a_job") else ""))  # fmt: skip
+              + (f" (killed in the middle of job {w['held_a_job']})"
+                 if w.get("held_a_job") else ""))  # fmt: skip
     print(f"errors: {summary['errors']}, in the kill windows: {summary['errors_in_windows']}")
     s = summary["saves"]
     print(
