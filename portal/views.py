@@ -67,9 +67,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             self.request._review_counts = ReviewCounts(
                 modules=len(tutored), waiting=sum(m.waiting for m in tutored)
             )
-            tutored = [
-                m for m in tutored if m.is_offered and (m.is_published or user.is_staff)
-            ]
+            tutored = [m for m in tutored if m.is_offered and (m.is_published or user.is_staff)]
         context.update(
             modules=modules,
             recent_reflections=recent,

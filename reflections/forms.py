@@ -239,9 +239,19 @@ class FeedbackForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, outcomes, **kwargs):
+    def __init__(self, *args, module: Module | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcomes"].queryset = outcomes
+        field = self.fields["outcomes"]
+        if module is None:
+            del self.fields["outcomes"]
+        else:
+            field.queryset = LearningOutcome.objects.filter(module=module)
+            # The boxes are drawn from one list (one query); checking a posted choice asks
+            # the queryset, so an outcome of another module is refused.
+            self.outcome_list = list(field.queryset.order_by("position"))
+            field.widget.choices = [(o.pk, field.label_from_instance(o)) for o in self.outcome_list]
+            if not self.outcome_list:
+                del self.fields["outcomes"]
         self.fields["decision"].choices = [
             (Feedback.Decision.REVIEWED, "Reviewed: the reflection is complete"),
             (

@@ -108,12 +108,10 @@ class ReviewDetailView(ReviewReflectionMixin, View):
     def render(self, form=None, *, refused=None, preview=None, status=200):
         reflection = self.get_reflection()
         rounds = review.rounds_of(reflection)
-        outcomes = reflection.module.outcomes.all() if reflection.module else None
         can_decide = reflection.status == Reflection.Status.SUBMITTED
         if form is None and can_decide:
             form = FeedbackForm(
-                initial={"version": reflection.version, "decision": ""},
-                outcomes=outcomes if outcomes is not None else [],
+                initial={"version": reflection.version, "decision": ""}, module=reflection.module
             )
         if form is not None:
             form.enable_live_preview(reverse("reflections:preview"))
@@ -164,8 +162,7 @@ class ReviewDetailView(ReviewReflectionMixin, View):
                 status=409,
             )
         self._reflection = reflection
-        outcomes = reflection.module.outcomes.all() if reflection.module else []
-        form = FeedbackForm(request.POST, outcomes=outcomes)
+        form = FeedbackForm(request.POST, module=reflection.module)
         action = request.POST.get("action", "send")
         if action == "preview":
             form.is_valid()
@@ -193,7 +190,7 @@ class ReviewDetailView(ReviewReflectionMixin, View):
             )
             values = request.POST.copy()
             values["version"] = self._reflection.version
-            kept = FeedbackForm(values, outcomes=outcomes)
+            kept = FeedbackForm(values, module=reflection.module)
             kept.is_valid()
             return self.render(kept, refused=refused, preview=data["text"], status=409)
         messages.success(

@@ -84,7 +84,9 @@ def test_tutor_of_module_b_cannot_decide_module_a(client_for, poster, module_b, 
 def test_a_draft_is_never_shown_to_a_tutor(client_for, tutor, trainee, task, structures):
     from reflections.services import reflection_create
 
-    draft = reflection_create(author=trainee, title="Private", task=task, template=structures["free"])
+    draft = reflection_create(
+        author=trainee, title="Private", task=task, template=structures["free"]
+    )
     assert client_for(tutor).get(reverse("review:detail", args=[draft.pk])).status_code == 404
     assert "Private" not in client_for(tutor).get(reverse("review:queue")).content.decode()
 
@@ -95,7 +97,9 @@ def test_a_draft_shared_with_tutors_is_readable_not_decidable(
     from reflections.models import Reflection
     from reflections.services import reflection_create
 
-    draft = reflection_create(author=trainee, title="Shared", task=task, template=structures["free"])
+    draft = reflection_create(
+        author=trainee, title="Shared", task=task, template=structures["free"]
+    )
     Reflection.objects.filter(pk=draft.pk).update(shared_with_tutor=True)
     html = client_for(tutor).get(reverse("review:detail", args=[draft.pk])).content.decode()
     assert "shared this draft with tutors" in html
@@ -127,6 +131,6 @@ def test_header_shows_review_link_with_count_to_tutors_only(
     submitted(title="Second")
     html = client_for(tutor).get(reverse("dashboard")).content.decode()
     assert 'href="/review/"' in html
-    assert "2<span class=\"visually-hidden\"> reflections waiting" in html
+    assert '2<span class="visually-hidden"> reflections waiting' in html
     assert 'href="/review/"' not in client_for(trainee).get(reverse("dashboard")).content.decode()
     assert 'href="/review/"' in client_for(tutor).get(reverse("library:index")).content.decode()

@@ -231,8 +231,8 @@ def test_rounds_in_order_and_the_diff_between_submissions(
     _revise(reflection, trainee, "Line one.\nLine two, expanded.\n<script>alert(1)</script>")
     html = poster(tutor).get(reverse("review:detail", args=[reflection.pk])).content.decode()
     assert f"Changes since version {first}" in html
-    assert "<span class=\"visually-hidden\">Removed: </span>Line two." in html
-    assert "<span class=\"visually-hidden\">Added: </span>Line two, expanded." in html
+    assert '<span class="visually-hidden">Removed: </span>Line two.' in html
+    assert '<span class="visually-hidden">Added: </span>Line two, expanded.' in html
     assert "<script>alert(1)</script>" not in html  # escaped in the diff, cleaned in the text
     assert "Round 1" in html and "Round 2" in html and "Waiting for review" in html
     rounds = rounds_of(Reflection.objects.get(pk=reflection.pk))
@@ -288,7 +288,10 @@ def test_live_preview_of_feedback_goes_through_the_sanitiser(client_for, tutor):
     client.get(reverse("review:queue"))
     response = client.post(
         reverse("reflections:preview"),
-        {"text": "**bold** <script>x</script>", "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
+        {
+            "text": "**bold** <script>x</script>",
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        },
     )
     assert "<strong>bold</strong>" in response.content.decode()
     assert "<script>" not in response.content.decode()
@@ -320,7 +323,9 @@ def test_new_feedback_badge_filter_dashboard_and_mark_read(client_for, tutor, tr
 
 def test_another_trainee_cannot_mark_feedback_read(poster, other_trainee, submitted):
     reflection = submitted()
-    response = poster(other_trainee).post(reverse("reflections:feedback_seen", args=[reflection.pk]))
+    response = poster(other_trainee).post(
+        reverse("reflections:feedback_seen", args=[reflection.pk])
+    )
     assert response.status_code == 404
 
 
