@@ -160,6 +160,8 @@ class Reflection(models.Model):
             models.Index(
                 fields=["module", "status", "submitted_at"], name="reflection_review_queue"
             ),
+            # The cohort table counts each trainee's reflections in a module.
+            models.Index(fields=["author", "module", "status"], name="reflection_author_module"),
         ]
 
     def __str__(self) -> str:

@@ -323,7 +323,9 @@ def cohort_rows(
             TaskCompletion.objects.filter(user=user, task__topic=topic), "user"
         )
         per_topic[f"target_{topic.pk}"] = Subquery(
-            TimetableTarget.objects.filter(user=user, topic=topic).values("target_date")[:1]
+            TimetableTarget.objects.filter(user=user, topic=topic)
+            .order_by()
+            .values("target_date")[:1]
         )
     reflections = Reflection.objects.filter(author=user, module=module)
     last_completion = Subquery(
