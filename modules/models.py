@@ -92,8 +92,10 @@ class Module(models.Model):
         return reverse("modules:detail", kwargs={"slug": self.slug})
 
     def is_tutor(self, user) -> bool:
-        """True when the user is one of this module's tutors (one query)."""
-        return user.is_authenticated and self.tutor_links.filter(tutor__user=user).exists()
+        """True when the user is one of this module's tutors: one query for people with a
+        tutor profile, none for anybody else (the profile is loaded with the user)."""
+        profile = tutor_profile_of(user)
+        return profile is not None and self.tutor_links.filter(tutor=profile).exists()
 
     def is_participant(self, user) -> bool:
         """Enrolled trainees, the module's tutors and staff take part in its activities."""

@@ -158,7 +158,7 @@ class ReviewDetailView(ReviewReflectionMixin, View):
             return render(
                 request,
                 "reflections/review/withdrawn.html",
-                {"title": reflection.title, "text": request.POST.get("text", "")},
+                {"text": request.POST.get("text", "")},
                 status=409,
             )
         self._reflection = reflection

@@ -159,7 +159,13 @@ def export_for_user(user) -> list[dict]:
                 for v in r.versions.all()
             ],
             "feedback": [
-                {"text": f.text, "created_at": f.created_at.isoformat()} for f in r.feedback.all()
+                {
+                    "text": f.text,
+                    "decision": f.decision,
+                    "version": f.version,
+                    "created_at": f.created_at.isoformat(),
+                }
+                for f in r.feedback.all()
             ],
         }
         for r in reflections
