@@ -3,7 +3,6 @@ writer last saw, so two tabs cannot overwrite each other (SQLite has no row lock
 to take; the WHERE clause does the job on every database)."""
 
 from datetime import timedelta
-from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from modules.models import Module
+from portal.jobs import enqueue
 from topics.models import Task
 
 from .models import (
@@ -21,6 +21,7 @@ from .models import (
     ReflectionTemplate,
     ReflectionVersion,
 )
+from .tasks import warm_reflection_pdf
 
 # A run of autosaves closer together than this is kept as one version in the history.
 AUTOSAVE_COALESCE = timedelta(minutes=10)
@@ -47,13 +48,13 @@ class NotEditableError(ReflectionSaveError):
 AUTOSAVE_PDF_EVERY = timedelta(minutes=2)
 
 
-def _prepare_pdf_after_commit(reflection: Reflection, *, autosave: bool = False) -> None:
-    """Saves lay out the reflection's PDF once committed, so that exporting a large
-    portfolio later lays out almost nothing (see reflections/pdf.py)."""
-    from .pdf import warm_reflection
-
-    throttle = AUTOSAVE_PDF_EVERY if autosave else None
-    transaction.on_commit(partial(warm_reflection, reflection.pk, unless_newer_than=throttle))
+def _prepare_pdf(reflection: Reflection, *, autosave: bool = False) -> None:
+    """Queue a job that lays out the reflection's PDF, so that exporting a large
+    portfolio later lays out almost nothing (see reflections/pdf.py). It is enqueued in
+    the save's transaction, so it runs after the save commits or not at all, and the
+    request never waits for the layout."""
+    throttle = int(AUTOSAVE_PDF_EVERY.total_seconds()) if autosave else None
+    enqueue(warm_reflection_pdf, reflection.pk, throttle)
 
 
 def _check_author(reflection: Reflection, by) -> None:
@@ -178,7 +179,7 @@ def reflection_save(
         )
     reflection.title, reflection.body, reflection.cpd_minutes = title, body, cpd_minutes
     reflection.updated_at, reflection.version = now, number
-    _prepare_pdf_after_commit(reflection, autosave=autosave)
+    _prepare_pdf(reflection, autosave=autosave)
     return reflection
 
 
@@ -228,7 +229,7 @@ def reflection_submit(
         Feedback.objects.filter(reflection=reflection, seen_at__isnull=True).update(seen_at=now)
     reflection.status, reflection.submitted_at = Reflection.Status.SUBMITTED, now
     reflection.claimed_by, reflection.claimed_at = None, None
-    _prepare_pdf_after_commit(reflection)
+    _prepare_pdf(reflection)
     return reflection
 
 
@@ -254,7 +255,7 @@ def reflection_withdraw(*, reflection: Reflection, by) -> Reflection:
     )
     reflection.status, reflection.submitted_at = Reflection.Status.DRAFT, None
     reflection.claimed_by, reflection.claimed_at = None, None
-    _prepare_pdf_after_commit(reflection)
+    _prepare_pdf(reflection)
     return reflection
 
 
@@ -415,7 +416,7 @@ def feedback_give(
         url=feedback.get_absolute_url(),
         actor=tutor,
     )
-    _prepare_pdf_after_commit(reflection)
+    _prepare_pdf(reflection)
     return feedback
 
 

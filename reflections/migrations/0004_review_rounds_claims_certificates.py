@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('modules', '0003_review_turnaround_and_certificate_rule'),
-        ('reflections', '0002_seed_reflective_structures'),
+        ('reflections', '0003_export_job'),
         ('topics', '0004_merge_library_progress'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
