@@ -229,8 +229,9 @@ def test_submit_query_count(size, client_for, trainee, make_reflection,
     with django_assert_max_num_queries(3):
         response = client.post(u["submit"], {"version": 1, "csrfmiddlewaretoken": token})
     assert response["Location"] == u["check"]
-    # The conditional update and the PDF layout job queued with it, in a transaction.
-    with django_assert_max_num_queries(7):
+    # The conditional update, the version sent marked, and the PDF layout job queued with
+    # them, in a transaction.
+    with django_assert_max_num_queries(8):
         response = client.post(
             u["submit"], {"version": 1, "confirmed": "1", "csrfmiddlewaretoken": token}
         )
