@@ -175,6 +175,11 @@ class Reflection(models.Model):
         return self.status in self.EDITABLE
 
     @property
+    def can_be_submitted(self) -> bool:
+        """Tutors review a module's reflections: one about no module has no reviewer."""
+        return self.is_editable and self.module_id is not None
+
+    @property
     def is_free(self) -> bool:
         return self.task_id is None
 

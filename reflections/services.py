@@ -212,8 +212,16 @@ def reflection_submit(
     author last saw it, so nobody submits words they have not read.
     """
     _check_author(reflection, by)
+    if reflection.module_id is None:
+        raise NotEditableError(
+            "Not submitted: tutors review the reflections of a module, and this one is not "
+            "about a module. Edit it to choose its module, then submit it.",
+            current=reflection,
+        )
     now = timezone.now()
-    rows = Reflection.objects.filter(pk=reflection.pk, author=by, status__in=Reflection.EDITABLE)
+    rows = Reflection.objects.filter(
+        pk=reflection.pk, author=by, status__in=Reflection.EDITABLE, module__isnull=False
+    )
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
     if not rows.update(
