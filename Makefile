@@ -62,6 +62,7 @@ format: install
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/review.py
 
 ci:
 	bash .ci/run
