@@ -74,3 +74,6 @@ def grow_debate(motion, *, arguments: int, people: list) -> None:
         for user in people
         if user.pk != argument.author_id
     )
+    from debates.services import counters_rebuild
+
+    counters_rebuild()  # bulk inserts skip the counters the services keep
