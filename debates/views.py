@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -24,6 +25,14 @@ from topics.views import ModuleContentMixin
 from . import selectors, services
 from .forms import ArgumentForm, EditArgumentForm, HideForm, ReplyForm, StanceForm
 from .models import EDIT_WINDOW_MINUTES, Argument, Stance, debate_url
+
+
+def arguments_url(motion: Motion) -> str:
+    """The address the argument actions hang from: ``<it><pk>/endorse/`` and so on."""
+    task = motion.task
+    return reverse(
+        "debates:argue", kwargs={"module_slug": task.topic.module.slug, "number": task.topic.number}
+    )
 
 
 class DebateMixin(ModuleContentMixin):
@@ -240,6 +249,8 @@ class DebateView(DebateMixin, View):
             "group_filter_available": selectors.study_group_filter_available(),
             "group_filter": group_filter,
             "argument_form": argument_form or ArgumentForm(),
+            # Each argument's actions are under this address (one reverse, not four each).
+            "arguments_url": arguments_url(motion),
         }
 
 
@@ -346,6 +357,7 @@ class EndorseView(DebateMixin, View):
                     "topic": motion.task.topic,
                     "next_url": self.redirect_back().url,
                     "endorse_error": error,
+                    "arguments_url": arguments_url(motion),
                 },
             )
         if error:
