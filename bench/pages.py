@@ -175,7 +175,9 @@ def check(url: str, cookie: str) -> None:
         raise SystemExit(f"{url} answered {status}, not 200")
 
 
-def wrk(args, url: str, cookie: str) -> dict:
+def wrk(args, url: str, cookie: str, *, drain: str) -> dict:
+    """One wrk run; then one request to ``drain`` waits until the workers have finished
+    what wrk left queued, so a slow page does not eat into the next run."""
     result = subprocess.run(  # noqa: S603
         [
             WRK,
@@ -198,6 +200,7 @@ def wrk(args, url: str, cookie: str) -> dict:
     if not match:
         raise SystemExit(f"wrk gave no summary for {url}:\n{result.stdout}{result.stderr}")
     data = json.loads(match.group(1))
+    check(drain, cookie)
     if data["non_2xx_3xx"] or data["socket_errors"]:
         print(
             f"  warning: {url}: {data['non_2xx_3xx']} bad answers, {data['socket_errors']} errors"
@@ -224,12 +227,12 @@ def measure(args, data: dict) -> list[dict]:
             check(base + page["url"], cookies[page["who"]])
     runs: dict[str, list[dict]] = {p["name"]: [] for p in pages}
     for round_ in range(args.rounds):
-        before = wrk(args, floor, cookies["trainee"])
+        before = wrk(args, floor, cookies["trainee"], drain=floor)
         for page in pages:
-            result = wrk(args, base + page["url"], cookies[page["who"]])
-            after = wrk(args, floor, cookies["trainee"])
-            floor_rps = (before["rps"] + after["rps"]) / 2
-            floor_p95 = (before["p95"] + after["p95"]) / 2
+            result = wrk(args, base + page["url"], cookies[page["who"]], drain=floor)
+            after = wrk(args, floor, cookies["trainee"], drain=floor)
+            floor_rps = max((before["rps"] + after["rps"]) / 2, 0.01)
+            floor_p95 = max((before["p95"] + after["p95"]) / 2, 0.01)
             result.update(
                 floor_rps=floor_rps,
                 floor_p95=floor_p95,
