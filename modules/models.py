@@ -83,6 +83,10 @@ class Module(models.Model):
         """True when the user is one of this module's tutors (one query)."""
         return user.is_authenticated and self.tutor_links.filter(tutor__user=user).exists()
 
+    def is_visible_to(self, user) -> bool:
+        """The rule of ``Module.objects.visible_to`` for one module already in hand."""
+        return self.is_published or (user.is_authenticated and user.is_staff)
+
     def is_participant(self, user) -> bool:
         """Enrolled trainees, the module's tutors and staff take part in its activities."""
         if not user.is_authenticated:
