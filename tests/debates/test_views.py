@@ -497,9 +497,9 @@ def test_the_debate_completes_the_task(client_for, content, motion, trainee_in):
 # --- query counts ------------------------------------------------------------------------
 
 BEFORE_QUERIES = 9  # session, user, module, motion, participant, tutor, stances, argued, done
-ARGUING_QUERIES = 13  # + page count, threads, replies, side counts
-AFTER_QUERIES = 15  # + cohort counts, changed minds
-TUTOR_QUERIES = 12  # no stance queries; threads, replies, counts, cohort
+ARGUING_QUERIES = 12  # + side counts, threads, replies (no count of the whole debate)
+AFTER_QUERIES = 13  # + the stance tally (one row, kept on write)
+TUTOR_QUERIES = 10  # no stance queries; side counts, threads, replies, tally
 
 
 def _state_users(enrolled, tutor, motion):
