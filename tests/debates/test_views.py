@@ -496,10 +496,10 @@ def test_the_debate_completes_the_task(client_for, content, motion, trainee_in):
 
 # --- query counts ------------------------------------------------------------------------
 
-BEFORE_QUERIES = 9  # session, user, module, motion, participant, tutor, stances, argued, done
-ARGUING_QUERIES = 12  # + side counts, threads, replies (no count of the whole debate)
-AFTER_QUERIES = 13  # + the stance tally (one row, kept on write)
-TUTOR_QUERIES = 10  # no stance queries; side counts, threads, replies, tally
+BEFORE_QUERIES = 8  # session, user, module, motion, participant and tutor, stances, argued, done
+ARGUING_QUERIES = 11  # + side counts, threads, replies (no count of the whole debate)
+AFTER_QUERIES = 12  # + the stance tally (one row, kept on write)
+TUTOR_QUERIES = 9  # no stance queries; side counts, threads, replies, tally
 
 
 def _state_users(enrolled, tutor, motion):
@@ -533,7 +533,7 @@ def test_debate_page_queries_are_fixed(client_for, content, motion, enrolled, tu
             assert html.count('class="argument-thread mb-3"') == THREADS_PER_PAGE
 
 
-MANAGE_QUERIES = 10
+MANAGE_QUERIES = 9
 
 
 def test_manage_page_queries_are_fixed(client_for, content, motion, enrolled,
@@ -554,7 +554,7 @@ def test_manage_page_queries_are_fixed(client_for, content, motion, enrolled,
         assert client.get(url).status_code == 200
 
 
-ENDORSE_HTMX_QUERIES = 18  # incl. 3 savepoints; the service re-checks the rules
+ENDORSE_HTMX_QUERIES = 17  # incl. 3 savepoints; the service re-checks the rules
 
 
 def test_endorse_queries_are_fixed(client_for, content, motion, enrolled,
