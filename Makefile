@@ -36,14 +36,14 @@ static_build/.built: .venv/.synced node_modules/.installed $(ASSET_SOURCES)
 
 install: .venv/.synced node_modules/.installed static_build/.built
 
-## run: install, migrate SQLite, load the module and demo accounts, serve on :8000
+## run: install, migrate SQLite, load the module and demo accounts, serve on :8000 with a job worker
 run: install
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) migrate --verbosity 0
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) createcachetable
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) load_content
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) seed_demo
-	@echo "Serving the portal on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) runserver 127.0.0.1:8000
+	@echo "Serving the portal on http://127.0.0.1:8000 with one job worker (Ctrl-C stops both)"
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) run_with_worker 127.0.0.1:8000
 
 ## test: install and run the whole suite (browser tests need /usr/bin/chromium)
 test: install

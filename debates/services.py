@@ -13,6 +13,8 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from notifications.models import Kind
+from notifications.services import notify
 from topics.models import Motion
 from topics.services import task_mark_done
 
@@ -27,6 +29,11 @@ from .models import (
 )
 from .selectors import can_moderate
 from .validation import clean_argument_text, clean_one_line
+
+
+def _excerpt(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def _complete_if_ready(*, user, motion: Motion) -> bool:
@@ -211,6 +218,20 @@ def argument_create(
         motion=motion, author=author, parent=parent, side=side, text=text
     )
     _complete_if_ready(user=author, motion=motion)
+    if parent is not None:
+        # The parent's author sees every visible reply on the debate page, and the
+        # excerpt quoted is their own argument.
+        notify(
+            recipient=parent.author,
+            kind=Kind.DEBATE_REPLY,
+            actor=author,
+            text=(
+                f"{author.display_name} replied to your argument “{_excerpt(parent.text)}” "
+                f"in the debate “{motion.statement}”."
+            ),
+            url=argument.get_absolute_url(),
+            subject=f"{author.display_name} replied to your argument",
+        )
     return argument
 
 
@@ -301,6 +322,19 @@ def argument_hide(*, argument: Argument, by, reason: str) -> Argument:
     ModerationEvent.objects.create(
         argument=argument, moderator=by, action=ModerationEvent.Action.HIDE, reason=reason
     )
+    # Only the author is told, and only they may read the hidden text quoted here.
+    notify(
+        recipient=argument.author,
+        kind=Kind.MODERATION,
+        actor=by,
+        text=(
+            f"A tutor hid your {'reply' if argument.is_reply else 'argument'} "
+            f"“{_excerpt(argument.text)}” in the debate “{argument.motion.statement}”. "
+            f"Reason: {reason}"
+        ),
+        url=argument.get_absolute_url(),
+        subject="A tutor hid your debate argument",
+    )
     return argument
 
 
@@ -316,5 +350,16 @@ def argument_unhide(*, argument: Argument, by) -> Argument:
     argument.save(update_fields=["hidden_by", "hidden_at", "hidden_reason"])
     ModerationEvent.objects.create(
         argument=argument, moderator=by, action=ModerationEvent.Action.UNHIDE
+    )
+    notify(
+        recipient=argument.author,
+        kind=Kind.MODERATION,
+        actor=by,
+        text=(
+            f"A tutor showed your {'reply' if argument.is_reply else 'argument'} "
+            f"“{_excerpt(argument.text)}” again in the debate “{argument.motion.statement}”."
+        ),
+        url=argument.get_absolute_url(),
+        subject="Your debate argument is shown again",
     )
     return argument

@@ -191,6 +191,10 @@ class OutboundEmail(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    erase_after_sending = models.BooleanField(
+        default=False,
+        help_text="The bodies carry a secret (a sign-in code, a reset link): blanked once sent.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

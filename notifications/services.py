@@ -244,7 +244,37 @@ def email_send(
         context["unsubscribe_url"] = link
         headers["List-Unsubscribe"] = f"<{link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    subject = " ".join(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}".split())[:250]
+    return email_queue(
+        to=to,
+        user=user,
+        kind=kind,
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        text_body=render_to_string(f"{template}.txt", context),
+        html_body=render_to_string(f"{template}.html", context),
+        headers=headers,
+        attachments=attachments,
+        dedupe_key=dedupe_key,
+    )
+
+
+@transaction.atomic
+def email_queue(
+    *,
+    to: str,
+    subject: str,
+    text_body: str,
+    html_body: str = "",
+    user=None,
+    kind: str = "",
+    headers: dict[str, str] | None = None,
+    attachments: list[dict[str, str]] | None = None,
+    dedupe_key: str | None = None,
+    erase_after_sending: bool = False,
+) -> OutboundEmail | None:
+    """Queue an email already rendered, for a worker to send (in this transaction, so it
+    goes only if the transaction commits). ``erase_after_sending`` blanks the bodies
+    once sent, for mail that carries a secret (a sign-in code, a password-reset link)."""
+    subject = " ".join(subject.split())[:250]
     try:
         with transaction.atomic():
             email = OutboundEmail.objects.create(
@@ -252,11 +282,12 @@ def email_send(
                 user=user,
                 kind=kind,
                 subject=subject,
-                text_body=render_to_string(f"{template}.txt", context),
-                html_body=render_to_string(f"{template}.html", context),
-                headers=headers,
+                text_body=text_body,
+                html_body=html_body,
+                headers=dict(headers or {}),
                 attachments=attachments or [],
                 dedupe_key=dedupe_key,
+                erase_after_sending=erase_after_sending,
             )
     except IntegrityError:  # the same key won a race with us
         return None
@@ -312,9 +343,10 @@ def email_deliver(*, email_id: int) -> str:
             enqueue(deliver_email, email_id, run_after=retry_at)
         logger.warning("Email %s failed (%s); retrying at %s", email_id, error, retry_at)
         return "retry"
-    OutboundEmail.objects.filter(pk=email_id).update(
-        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
+    sent = {"status": OutboundEmail.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
+    if email.erase_after_sending:
+        sent.update(text_body="", html_body="", attachments=[])
+    OutboundEmail.objects.filter(pk=email_id).update(**sent)
     return "sent"
 
 

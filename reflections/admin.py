@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from portal.admin_tools import MarkdownPreviewMixin
 
-from .models import Feedback, Reflection, ReflectionTemplate, ReflectionVersion, RenderedPdf
+from .models import (
+    ExportJob,
+    Feedback,
+    Reflection,
+    ReflectionTemplate,
+    ReflectionVersion,
+    RenderedPdf,
+)
 
 
 @admin.register(ReflectionTemplate)
@@ -76,3 +83,25 @@ class RenderedPdfAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields if obj else []
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Large exports made by the workers: read-only, without the file (it is the
+    trainee's, and goes only to them)."""
+
+    list_display = ["created_at", "owner", "format", "module", "state", "done", "total", "size",
+                    "expires_at"]  # fmt: skip
+    list_filter = ["state", "format"]
+    search_fields = ["owner__email"]
+    list_select_related = ["owner", "module"]
+    exclude = ["file"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("file")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -218,3 +218,89 @@ class RenderedPdf(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.reflection.get_absolute_url()
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """An export is private to the person who asked for it."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+    def in_progress(self):
+        return self.filter(state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING])
+
+    def without_file(self):
+        return self.defer("file")
+
+
+class ExportJob(models.Model):
+    """A portfolio export too large to make inside a request, made by a worker.
+
+    The worker counts the reflections it has laid out (``done`` of ``total``) so the
+    page can show progress; the finished file is kept in the database (so any app
+    server can hand it out) until ``expires_at``, a day later, when it is erased."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Being laid out"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    format = models.CharField(max_length=10, default="pdf")
+    module = models.ForeignKey(
+        Module,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Only this module's part of the portfolio; empty for all of it.",
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.BinaryField(null=True, blank=True, editable=False)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "portfolio export"
+        indexes = [models.Index(fields=["owner", "-created_at"], name="export_job_owner_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")),
+                name="export_job_done_at_most_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.format.upper()} export for {self.owner} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reflections:export_job", kwargs={"pk": self.pk})
+
+    @property
+    def is_expired(self) -> bool:
+        return self.state == self.State.EXPIRED or (
+            self.expires_at is not None and self.expires_at <= timezone.now()
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state not in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0

@@ -115,16 +115,21 @@ def reflection_fragments(reflections, *, author_name: str) -> list[tuple[int, by
 
 
 def warm_reflection(pk: int, *, unless_newer_than: timedelta | None = None) -> None:
-    """Lay out one reflection's PDF ahead of an export (called after a save commits).
+    """Lay out one reflection's PDF ahead of an export (a job queued by each save).
     Autosaves pass ``unless_newer_than`` so that typing does not lay it out every few
     seconds. A failure here must never spoil the save: it is logged, and the export
     lays the reflection out itself."""
     from .models import Reflection
 
+    reflection = (
+        Reflection.objects.with_context()
+        .select_related("author", "rendered_pdf")
+        .filter(pk=pk)
+        .first()
+    )
+    if reflection is None:  # deleted since the save that queued this
+        return
     try:
-        reflection = (
-            Reflection.objects.with_context().select_related("author", "rendered_pdf").get(pk=pk)
-        )
         kept = getattr(reflection, "rendered_pdf", None)
         if unless_newer_than and kept and kept.rendered_at > timezone.now() - unless_newer_than:
             return

@@ -3,7 +3,6 @@ writer last saw, so two tabs cannot overwrite each other (SQLite has no row lock
 to take; the WHERE clause does the job on every database)."""
 
 from datetime import timedelta
-from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,9 +10,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from modules.models import Module
+from portal.jobs import enqueue
 from topics.models import Task
 
 from .models import Reflection, ReflectionTemplate, ReflectionVersion
+from .tasks import warm_reflection_pdf
 
 # A run of autosaves closer together than this is kept as one version in the history.
 AUTOSAVE_COALESCE = timedelta(minutes=10)
@@ -40,13 +41,13 @@ class NotEditableError(ReflectionSaveError):
 AUTOSAVE_PDF_EVERY = timedelta(minutes=2)
 
 
-def _prepare_pdf_after_commit(reflection: Reflection, *, autosave: bool = False) -> None:
-    """Saves lay out the reflection's PDF once committed, so that exporting a large
-    portfolio later lays out almost nothing (see reflections/pdf.py)."""
-    from .pdf import warm_reflection
-
-    throttle = AUTOSAVE_PDF_EVERY if autosave else None
-    transaction.on_commit(partial(warm_reflection, reflection.pk, unless_newer_than=throttle))
+def _prepare_pdf(reflection: Reflection, *, autosave: bool = False) -> None:
+    """Queue a job that lays out the reflection's PDF, so that exporting a large
+    portfolio later lays out almost nothing (see reflections/pdf.py). It is enqueued in
+    the save's transaction, so it runs after the save commits or not at all, and the
+    request never waits for the layout."""
+    throttle = int(AUTOSAVE_PDF_EVERY.total_seconds()) if autosave else None
+    enqueue(warm_reflection_pdf, reflection.pk, throttle)
 
 
 def _check_author(reflection: Reflection, by) -> None:
@@ -170,7 +171,7 @@ def reflection_save(
         )
     reflection.title, reflection.body, reflection.cpd_minutes = title, body, cpd_minutes
     reflection.updated_at, reflection.version = now, number
-    _prepare_pdf_after_commit(reflection, autosave=autosave)
+    _prepare_pdf(reflection, autosave=autosave)
     return reflection
 
 
@@ -210,7 +211,7 @@ def reflection_submit(
     if not rows.update(status=Reflection.Status.SUBMITTED, submitted_at=now):
         raise _refused(pk=reflection.pk, expected_version=expected_version or reflection.version)
     reflection.status, reflection.submitted_at = Reflection.Status.SUBMITTED, now
-    _prepare_pdf_after_commit(reflection)
+    _prepare_pdf(reflection)
     return reflection
 
 
@@ -229,7 +230,7 @@ def reflection_withdraw(*, reflection: Reflection, by) -> Reflection:
             current=current,
         )
     reflection.status, reflection.submitted_at = Reflection.Status.DRAFT, None
-    _prepare_pdf_after_commit(reflection)
+    _prepare_pdf(reflection)
     return reflection
 
 

@@ -19,7 +19,7 @@ from topics.models import Task
 from . import exports, privacy, services
 from .forms import NewReflectionForm, PortfolioFilterForm, ReflectionForm
 from .hooks import attach_signoffs
-from .models import BODY_MAX_LENGTH, Reflection, ReflectionTemplate
+from .models import BODY_MAX_LENGTH, ExportJob, Reflection, ReflectionTemplate
 from .selectors import group_portfolio, portfolio_reflections
 
 
@@ -71,6 +71,7 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
             shown_count=len(reflections),
             shown_minutes=sum(r.cpd_minutes for r in reflections),
             total_count=totals["count"],
+            background_pdf=exports.needs_background("pdf", totals["count"]),
             total_minutes=totals["minutes"] or 0,
         )
         return context
@@ -395,16 +396,70 @@ class ReflectionDeleteView(AuthorReflectionMixin, View):
 
 
 class PortfolioExportView(LoginRequiredMixin, View):
-    """The whole portfolio, or one module's part, as PDF, standalone HTML or Markdown (zip)."""
+    """The whole portfolio, or one module's part, as PDF, standalone HTML or Markdown (zip).
+
+    A PDF of more than ``exports.BACKGROUND_OVER`` reflections is made by a worker: GET
+    offers to start it (a GET changes nothing), POST starts it and goes to its page."""
+
+    def _module(self, request):
+        if slug := request.GET.get("module") or request.POST.get("module"):
+            return get_object_or_404(Module.objects.visible_to(request.user), slug=slug)
+        return None
 
     def get(self, request, fmt: str, *args, **kwargs):
         if fmt not in exports.EXPORTERS:
             raise Http404("No such format.")
-        module = None
-        if slug := request.GET.get("module"):
-            module = get_object_or_404(Module.objects.visible_to(request.user), slug=slug)
+        module = self._module(request)
         portfolio = exports.build_portfolio(request.user, module=module)
+        if exports.needs_background(fmt, portfolio.count):
+            return render(
+                request,
+                "reflections/export_start.html",
+                {"fmt": fmt, "module": module, "count": portfolio.count},
+            )
         content, content_type, filename = exports.EXPORTERS[fmt](portfolio)
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def post(self, request, fmt: str, *args, **kwargs):
+        if fmt not in exports.EXPORTERS:
+            raise Http404("No such format.")
+        job = exports.export_job_start(owner=request.user, fmt=fmt, module=self._module(request))
+        return redirect(job)
+
+
+class ExportJobMixin(LoginRequiredMixin):
+    """An export is its owner's alone: anyone else gets 404."""
+
+    def get_job(self, *, with_file: bool = False) -> ExportJob:
+        jobs = ExportJob.objects.owned_by(self.request.user).select_related("module")
+        if not with_file:
+            jobs = jobs.without_file()
+        return get_object_or_404(jobs, pk=self.kwargs["pk"])
+
+
+class ExportJobView(ExportJobMixin, View):
+    """The export's progress ("12 of 200 reflections laid out"), polled by htmx every
+    two seconds while a worker makes it; without JavaScript a link to look again."""
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_job()
+        template = (
+            "reflections/_export_job_status.html" if request.htmx else "reflections/export_job.html"
+        )
+        return render(request, template, {"job": job})
+
+
+class ExportDownloadView(ExportJobMixin, View):
+    """The finished file, for its owner, for a day."""
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_job(with_file=True)
+        if job.is_expired:
+            return render(request, "reflections/export_job.html", {"job": job}, status=410)
+        if job.state != ExportJob.State.READY:
+            return redirect(job)
+        response = HttpResponse(bytes(job.file), content_type=job.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
         return response

@@ -119,3 +119,21 @@ def run_jobs(db):
             results.append(job)
 
     return run
+
+
+@pytest.fixture
+def worker_process(transactional_db, tmp_path):
+    """``worker_process(name, batch=False)`` starts `manage.py db_worker` as a process of
+    its own on the test database (console email backend); all are stopped at the end."""
+    from tests.jobs import WorkerProcess
+
+    started: list[WorkerProcess] = []
+
+    def start(name: str = "worker-1", **kwargs) -> WorkerProcess:
+        worker = WorkerProcess(tmp_path, name, **kwargs)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

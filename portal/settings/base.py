@@ -206,6 +206,8 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_FORMS = {"login": "portal.sign_in.LoginForm"}
+# Account mail (verification, reset, sign-in codes) is queued and sent by the worker.
+ACCOUNT_ADAPTER = "notifications.adapters.AccountAdapter"
 
 # Whose address the per-IP limits count. Unset, allauth uses REMOTE_ADDR and ignores
 # X-Forwarded-For (a client could forge it). Behind N proxies of ours, the Nth address

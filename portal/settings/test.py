@@ -8,13 +8,20 @@ import os
 import re
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env
+from .base import BASE_DIR, DATABASE_URL, REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Kept in memory for the suite; a job worker the tests start as a process of its own is
+# given the console backend, so the test reads the mail in the worker's output.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+if not DATABASE_URL:
+    # A file, not SQLite's default in-memory test database, so that a job worker started
+    # as a separate process (tests/jobs.py) works the very database the tests write.
+    # pytest-xdist adds _gw0, _gw1... per process.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

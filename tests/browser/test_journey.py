@@ -9,7 +9,9 @@ from tests.conftest import PASSWORD
 from topics.models import Task
 
 
-def test_sign_up_verify_sign_in_and_read_the_module(live_server, page, axe, content, sign_in):
+def test_sign_up_verify_sign_in_and_read_the_module(
+    live_server, page, axe, content, sign_in, run_jobs
+):
     base = live_server.url
     page.goto(base + "/")
     axe(page)
@@ -28,6 +30,7 @@ def test_sign_up_verify_sign_in_and_read_the_module(live_server, page, axe, cont
     assert "Verify Your Email Address" in page.content()
     axe(page)
 
+    run_jobs()  # the worker sends the verification mail
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body)
     page.goto(base + link.group(1))
     axe(page)

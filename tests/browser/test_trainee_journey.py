@@ -41,7 +41,7 @@ def _title(n: int) -> str:
     return f"Task {n:02d}: what I take from it"
 
 
-def _sign_up_and_verify(page, base, axe):
+def _sign_up_and_verify(page, base, axe, run_jobs):
     page.goto(base + "/accounts/signup/")
     axe(page)
     page.get_by_label("Email").fill(EMAIL)
@@ -52,6 +52,7 @@ def _sign_up_and_verify(page, base, axe):
     page.wait_for_url(re.compile(r".*/accounts/confirm-email/$"))
     assert "Verify Your Email Address" in page.content()
     axe(page)
+    run_jobs()  # the worker sends the verification mail
     assert mail.outbox[-1].to == [EMAIL]
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body)
     page.goto(base + link.group(1))
@@ -61,13 +62,13 @@ def _sign_up_and_verify(page, base, axe):
 
 
 def test_new_trainee_does_the_whole_module_and_downloads_the_portfolio(
-    live_server, page, axe, content, sign_in
+    live_server, page, axe, content, sign_in, run_jobs
 ):
     seed_structures(ReflectionTemplate)  # the live server's database is flushed between tests
     base = live_server.url
 
     # --- sign up, verify, sign in ----------------------------------------------------
-    _sign_up_and_verify(page, base, axe)
+    _sign_up_and_verify(page, base, axe, run_jobs)
     sign_in(page, EMAIL, PASSWORD)
     page.wait_for_url(f"{base}/dashboard/")
     assert "You are not enrolled in any module yet" in page.content()

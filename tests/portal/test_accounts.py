@@ -16,8 +16,7 @@ def _sign_up(client: Client, email="new.person@example.org", name="New Person"):
     )
 
 
-@pytest.mark.django_db
-def test_sign_up_verify_then_sign_in():
+def test_sign_up_verify_then_sign_in(run_jobs):
     client = Client()
     response = _sign_up(client)
     assert response.status_code == 302
@@ -26,6 +25,8 @@ def test_sign_up_verify_then_sign_in():
     assert not user.is_staff
     # Verification is mandatory: the account cannot be used until the link is followed.
     assert reverse("account_email_verification_sent") in response["Location"]
+    assert mail.outbox == []  # the worker sends it, not the request
+    run_jobs()
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[0].body)
     assert link, mail.outbox[0].body
@@ -133,11 +134,19 @@ def test_profile_update_and_blank_name_error(trainee):
     assert trainee.full_name == "Renamed Person"
 
 
-def test_password_reset_sends_mail(trainee):
+def test_password_reset_sends_mail_by_the_worker_and_keeps_no_copy(trainee, run_jobs):
+    from notifications.models import OutboundEmail
+
     client = Client()
     response = client.post(reverse("account_reset_password"), {"email": trainee.email})
     assert response.status_code == 302
+    assert mail.outbox == []
+    run_jobs()
     assert "password" in mail.outbox[0].subject.lower()
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+    # The reset link is a key to the account: the outbox keeps no copy once it is sent.
+    sent = OutboundEmail.objects.get(to=trainee.email)
+    assert sent.status == OutboundEmail.Status.SENT and sent.text_body == sent.html_body == ""
 
 
 def test_password_change_page(client_for, trainee):

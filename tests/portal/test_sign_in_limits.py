@@ -109,7 +109,7 @@ def code_from_mail() -> str:
     return re.search(r"^\s*([A-Z0-9][A-Z0-9-]{5,11})\s*$", body, re.M).group(1)
 
 
-def test_owner_locked_out_by_others_signs_in_by_code(settings, trainee):
+def test_owner_locked_out_by_others_signs_in_by_code(settings, trainee, run_jobs):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     lock_out(trainee.email)
     owner = Client(enforce_csrf_checks=True)
@@ -137,6 +137,7 @@ def test_owner_locked_out_by_others_signs_in_by_code(settings, trainee):
     )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_confirm_login_code"))
+    run_jobs()  # the worker sends the code
     assert len(mail.outbox) == sent + 1 and mail.outbox[-1].to == [trainee.email]
     page = owner.get(response["Location"])
     assert trainee.email in page.content.decode()
@@ -151,10 +152,11 @@ def test_owner_locked_out_by_others_signs_in_by_code(settings, trainee):
     assert LOCKED in html
 
 
-def test_a_wrong_code_three_times_ends_the_attempt(trainee):
+def test_a_wrong_code_three_times_ends_the_attempt(trainee, run_jobs):
     client = Client()
     response = client.post(reverse("account_request_login_code"), {"email": trainee.email})
     confirm = response["Location"]
+    run_jobs()
     for _ in range(2):
         page = client.post(confirm, {"code": "WRONG1"})
         assert page.status_code == 200 and "is-invalid" in page.content.decode()

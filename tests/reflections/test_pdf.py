@@ -68,31 +68,48 @@ def test_a_new_name_lays_everything_out_again(monkeypatch, trainee, make_reflect
     assert "Renamed Person" in _text(data)
 
 
-def test_saves_lay_out_after_commit_and_autosaves_are_throttled(
-    monkeypatch, trainee, make_reflection, django_capture_on_commit_callbacks
+def test_saves_queue_the_layout_as_a_job_and_autosaves_are_throttled(
+    monkeypatch, trainee, make_reflection, run_jobs
 ):
     reflection = make_reflection(trainee)
+    run_jobs()
+    RenderedPdf.objects.all().delete()
     counts = _laid_out(monkeypatch)
 
     def save(version, autosave):
-        with django_capture_on_commit_callbacks(execute=True):
-            reflection_save(
-                reflection=reflection,
-                by=trainee,
-                expected_version=version,
-                title="T",
-                body=f"v{version}",
-                cpd_minutes=0,
-                autosave=autosave,
-            )
+        reflection_save(
+            reflection=reflection,
+            by=trainee,
+            expected_version=version,
+            title="T",
+            body=f"v{version}",
+            cpd_minutes=0,
+            autosave=autosave,
+        )
+        assert counts == laid_out  # the save itself lays out nothing
+        run_jobs()
 
-    save(1, autosave=True)  # nothing kept yet: laid out
+    laid_out: list[int] = []
+    save(1, autosave=True)  # nothing kept yet: laid out by the job
+    laid_out = [1]
     save(2, autosave=True)  # laid out a moment ago: skipped while typing
     save(3, autosave=False)  # an explicit save always lays out
     assert counts == [1, 1]
     assert RenderedPdf.objects.get(reflection=reflection).pages >= 1
     pdf.portfolio_pdf(build_portfolio(trainee))
     assert counts == [1, 1, 0]  # the export only joins pages
+
+
+def test_a_deleted_reflection_s_layout_job_does_nothing(trainee, make_reflection, run_jobs):
+    from reflections.services import reflection_delete
+
+    reflection = make_reflection(trainee)
+    reflection_save(reflection=reflection, by=trainee, expected_version=1, title="T", body="b",
+                    cpd_minutes=0)  # fmt: skip
+    reflection_delete(reflection=reflection, by=trainee)
+    [job] = run_jobs()
+    assert job.status == "SUCCESSFUL"
+    assert not RenderedPdf.objects.exists()
 
 
 def test_a_failed_layout_never_spoils_a_save(monkeypatch, trainee, make_reflection, caplog):

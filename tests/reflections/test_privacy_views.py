@@ -229,7 +229,8 @@ def test_submit_query_count(size, client_for, trainee, make_reflection,
     with django_assert_max_num_queries(3):
         response = client.post(u["submit"], {"version": 1, "csrfmiddlewaretoken": token})
     assert response["Location"] == u["check"]
-    with django_assert_max_num_queries(6):  # the conditional update, in a transaction
+    # The conditional update and the PDF layout job queued with it, in a transaction.
+    with django_assert_max_num_queries(7):
         response = client.post(
             u["submit"], {"version": 1, "confirmed": "1", "csrfmiddlewaretoken": token}
         )

@@ -807,6 +807,7 @@ def test_a_newcomer_signs_up_from_the_invitation_then_joins(group, ann, run_jobs
         },
     )
     assert response.status_code == 302
+    run_jobs()
     confirm = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body)
     client.post(confirm.group(1))
     response = client.post(
