@@ -62,6 +62,7 @@ format: install
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/review.py
 
 ## bench-pages: every trainee and tutor page against a bare floor page (ARGS="--db postgres --scale")
 bench-pages: install

@@ -18,9 +18,23 @@ class PrerequisiteInline(admin.TabularInline):
 
 
 class ModuleTutorInline(admin.TabularInline):
+    """The module's tutors. A tutor reviews the module's reflections once their Tutor
+    profile is linked to a user account (on the tutor's page)."""
+
     model = ModuleTutor
     extra = 0
     autocomplete_fields = ["tutor"]
+    fields = ["tutor", "position", "reviews_as"]
+    readonly_fields = ["reviews_as"]
+    verbose_name_plural = "tutors (they review this module's reflections)"
+
+    @admin.display(description="reviews as (linked account)")
+    def reviews_as(self, obj) -> str:
+        user = obj.tutor.user if obj and obj.pk and obj.tutor_id else None
+        return user.email if user else "not linked: cannot review"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("tutor__user")
 
 
 def _topic_inline():
@@ -31,7 +45,10 @@ def _topic_inline():
 
 @admin.register(Module)
 class ModuleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
-    list_display = ["title", "slug", "position", "is_published", "is_offered", "estimated_hours"]
+    list_display = [
+        "title", "slug", "position", "is_published", "is_offered", "estimated_hours",
+        "turnaround_days", "require_reviewed_reflections",
+    ]  # fmt: skip
     list_editable = ["position", "is_published", "is_offered"]
     list_filter = ["is_published", "is_offered"]
     search_fields = ["title", "summary", "introduction"]
@@ -42,6 +59,10 @@ class ModuleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
         ("Text", {"fields": ["introduction", "how_it_works", "outcomes_intro"]}),
         ("Companion website", {"fields": ["companion_site_name", "companion_site_url"]}),
         ("Publishing", {"fields": ["is_published", "is_offered", "estimated_hours"]}),
+        (
+            "Review and certificate",
+            {"fields": ["turnaround_days", "require_reviewed_reflections"]},
+        ),
         ("Preview", {"fields": ["markdown_preview"]}),
     ]
 

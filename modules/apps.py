@@ -24,3 +24,9 @@ class ModulesConfig(AppConfig):
             m2m_changed.connect(
                 content_changed, sender=through, dispatch_uid=f"content-m2m-{through.__name__}"
             )
+
+        from portal.hooks import register_user_related
+
+        # Whether the signed-in person tutors anything is asked on every page (the
+        # review link in the header): their tutor profile comes with them.
+        register_user_related("tutor_profile")

@@ -23,10 +23,11 @@ class ModuleQuerySet(models.QuerySet):
         return self.visible_to(user).filter(is_offered=True)
 
     def tutored_by(self, user):
-        """The modules whose tutors include this user's Tutor profile."""
+        """The modules this user tutors: a Tutor profile linked to their account is among
+        the module's tutors. Staff are not tutors unless so linked."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(tutors__user=user)
+        return self.filter(tutor_links__tutor__user=user)
 
     def enrolled_by(self, user):
         if not user.is_authenticated:
@@ -50,6 +51,17 @@ class Module(models.Model):
     companion_site_name = models.CharField(max_length=100, blank=True)
     companion_site_url = URLField(blank=True)
     estimated_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    turnaround_days = models.PositiveSmallIntegerField(
+        "review turnaround target (days)",
+        default=7,
+        help_text="A reflection waiting longer than this for a tutor is flagged in the queue.",
+    )
+    require_reviewed_reflections = models.BooleanField(
+        "require every task reflection reviewed",
+        default=False,
+        help_text="The certificate is issued only once a tutor has reviewed a reflection on "
+        "every task of the module.",
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the catalogue.")
     is_published = models.BooleanField(default=True, help_text="Shown in the catalogue.")
     is_offered = models.BooleanField(
@@ -80,8 +92,10 @@ class Module(models.Model):
         return reverse("modules:detail", kwargs={"slug": self.slug})
 
     def is_tutor(self, user) -> bool:
-        """True when the user is one of this module's tutors (one query)."""
-        return user.is_authenticated and self.tutor_links.filter(tutor__user=user).exists()
+        """True when the user is one of this module's tutors: one query for people with a
+        tutor profile, none for anybody else (the profile is loaded with the user)."""
+        profile = tutor_profile_of(user)
+        return profile is not None and self.tutor_links.filter(tutor=profile).exists()
 
     def is_visible_to(self, user) -> bool:
         """The rule of ``Module.objects.visible_to`` for one module already in hand."""
@@ -186,6 +200,14 @@ class Tutor(models.Model):
     def get_absolute_url(self) -> str:
         first = self.modules.first()
         return (first.get_absolute_url() if first else reverse("home")) + f"#tutor-{self.slug}"
+
+
+def tutor_profile_of(user) -> Tutor | None:
+    """The user's Tutor profile, or None. Free for the signed-in user of a request (it is
+    loaded with them, see portal.auth_backends)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "tutor_profile", None)
 
 
 class ModuleTutor(models.Model):

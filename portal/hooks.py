@@ -8,7 +8,8 @@ its ``AppConfig.ready()``, and the lower page calls whatever is registered:
   placed by ``{% panels "slot" obj %}`` (portal_tags);
 - personal data: a part of "download my data";
 - before a user is deleted: let an app hand over what the person held for others;
-- demo data: ``seed_demo`` adds each app's demo content.
+- demo data: ``seed_demo`` adds each app's demo content;
+- user relations: one-to-one relations loaded with the signed-in user (no extra query).
 
 With nothing registered every hook does nothing, so each app works on its own.
 """
@@ -29,6 +30,7 @@ _panels: dict[str, list[Panel]] = defaultdict(list)
 _personal_data: dict[str, Callable[[Any], Any]] = {}
 _before_user_delete: list[Callable[[Any], None]] = []
 _demo_seeders: list[Callable[..., None]] = []
+_user_related: list[str] = []
 
 
 def _add(items: list, fn) -> None:
@@ -77,3 +79,12 @@ def register_demo_seeder(fn: Callable[..., None]) -> None:
 def seed_demo_content(*, stdout) -> None:
     for fn in _demo_seeders:
         fn(stdout=stdout)
+
+
+def register_user_related(name: str) -> None:
+    """Load the user's one-to-one relation ``name`` with the signed-in user (a join)."""
+    _add(_user_related, name)
+
+
+def user_related() -> list[str]:
+    return list(_user_related)

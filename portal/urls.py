@@ -5,6 +5,7 @@ from django.views.decorators.cache import cache_control
 
 from library.sitemaps import ArticleSitemap, LibrarySitemap
 from modules.sitemaps import ModuleSitemap
+from reflections.views import CertificateVerifyView
 
 from . import views
 from .sitemaps import PublicPagesSitemap
@@ -38,5 +39,7 @@ urlpatterns = [
     path("modules/<slug:module_slug>/", include("topics.urls")),
     path("modules/<slug:module_slug>/topics/<int:number>/debate/", include("debates.urls")),
     path("portfolio/", include("reflections.urls")),
+    path("review/", include("reflections.review_urls")),
+    path("verify/<str:code>/", CertificateVerifyView.as_view(), name="certificate_verify"),
     path("groups/", include("studygroups.urls")),
 ]

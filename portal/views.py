@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -38,21 +38,41 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         # The dashboard reads the apps from above, through their public selectors.
-        from modules.models import Module
+        from modules.models import Module, tutor_profile_of
+        from reflections.review import ReviewCounts
         from reflections.selectors import recent_for_user
         from topics.models import Topic
         from topics.selectors import dashboard_progress
 
         context = super().get_context_data(**kwargs)
-        modules = dashboard_progress(user=self.request.user)
+        user = self.request.user
+        modules = dashboard_progress(user=user)
+        recent = recent_for_user(user, limit=5)
+        tutored = []
+        if tutor_profile_of(user) is not None:  # no query for people who tutor nothing
+            tutored = list(
+                Module.objects.tutored_by(user)
+                .annotate(
+                    waiting=Count(
+                        "reflections", filter=Q(reflections__status="submitted"), distinct=True
+                    )
+                )
+                .prefetch_related(
+                    Prefetch(
+                        "topics", queryset=Topic.objects.filter(tasks__kind="debate").distinct()
+                    )
+                )
+            )
+            # The header's review count comes from the same rows (reflections.review).
+            self.request._review_counts = ReviewCounts(
+                modules=len(tutored), waiting=sum(m.waiting for m in tutored)
+            )
+            tutored = [m for m in tutored if m.is_offered and (m.is_published or user.is_staff)]
         context.update(
             modules=modules,
-            recent_reflections=recent_for_user(self.request.user, limit=5),
-            tutored=Module.objects.taught_to(self.request.user)
-            .tutored_by(self.request.user)
-            .prefetch_related(
-                Prefetch("topics", queryset=Topic.objects.filter(tasks__kind="debate").distinct())
-            ),
+            recent_reflections=recent,
+            new_feedback=[r for r in recent if r.has_new_feedback],
+            tutored=tutored,
             overdue=[t for m in modules for t in m.overdue_topics],
             due_soon=sorted(
                 (t for m in modules for t in m.due_soon_topics), key=lambda t: t.deadline

@@ -68,8 +68,9 @@ class Portfolio:
 
 
 def build_portfolio(user, *, module: Module | None = None) -> Portfolio:
-    """Everything an export needs: one query for the reflections, one per sign-off source."""
-    reflections = list(portfolio_reflections(user, module=module))
+    """Everything an export needs: one query for the reflections, two for the feedback
+    rounds (with their outcomes), one per sign-off source."""
+    reflections = list(portfolio_reflections(user, module=module).with_feedback())
     attach_signoffs(reflections)
     return Portfolio(
         name=user.get_full_name(),

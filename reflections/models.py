@@ -1,17 +1,24 @@
 """A trainee's reflections, their saved versions, the structures that start them, and feedback."""
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from modules.models import Module
+from modules.models import LearningOutcome, Module, Tutor
 from topics.models import Task
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 50_000
+FEEDBACK_MAX_LENGTH = 20_000
 CPD_MAX_MINUTES = 6_000  # 100 hours: more than any one piece of learning
+# A tutor's claim ("I'm reviewing this") lapses after this, so nothing stays taken forever.
+CLAIM_LASTS = timedelta(hours=24)
 
 
 class ReflectionTemplate(models.Model):
@@ -50,9 +57,35 @@ class ReflectionQuerySet(models.QuerySet):
             return self.none()
         return self.filter(author=user)
 
+    def reviewable_by(self, user):
+        """What a tutor may read: reflections in modules they tutor (a Tutor profile linked
+        to their account is among the module's tutors) that the author submitted for
+        review at some point, or shared with tutors. Drafts never submitted stay private."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(module__tutor_links__tutor__user=user).filter(
+            ~Q(status=Reflection.Status.DRAFT) | Q(shared_with_tutor=True)
+        )
+
     def with_context(self):
         """Everything a page or an export shows beside a reflection, in the same query."""
         return self.select_related("task__topic__module", "module", "template")
+
+    def with_feedback(self):
+        """Prefetch every round of feedback, with its tutor and outcomes (two queries)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "feedback",
+                queryset=Feedback.objects.select_related("tutor")
+                .prefetch_related("outcomes")
+                .order_by("created_at", "pk"),
+            )
+        )
+
+    def with_new_feedback(self):
+        """Annotate ``has_new_feedback``: a tutor's feedback the author has not yet read."""
+        unread = Feedback.objects.filter(reflection=OuterRef("pk"), seen_at__isnull=True)
+        return self.annotate(has_new_feedback=Exists(unread))
 
 
 class Reflection(models.Model):
@@ -99,6 +132,15 @@ class Reflection(models.Model):
     version = models.PositiveIntegerField(
         default=1, help_text="Raised by every save; a save based on an older number is refused."
     )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The tutor reviewing it now; a claim lapses after 24 hours.",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReflectionQuerySet.as_manager()
 
@@ -113,7 +155,14 @@ class Reflection(models.Model):
                 name="reflection_cpd_minutes_at_most_100_hours",
             ),
         ]
-        indexes = [models.Index(fields=["author", "task"], name="reflection_author_task")]
+        indexes = [
+            models.Index(fields=["author", "task"], name="reflection_author_task"),
+            models.Index(
+                fields=["module", "status", "submitted_at"], name="reflection_review_queue"
+            ),
+            # The cohort table counts each trainee's reflections in a module.
+            models.Index(fields=["author", "module", "status"], name="reflection_author_module"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -126,8 +175,25 @@ class Reflection(models.Model):
         return self.status in self.EDITABLE
 
     @property
+    def can_be_submitted(self) -> bool:
+        """Tutors review a module's reflections: one about no module has no reviewer."""
+        return self.is_editable and self.module_id is not None
+
+    @property
     def is_free(self) -> bool:
         return self.task_id is None
+
+    @property
+    def claim_is_active(self) -> bool:
+        return (
+            self.claimed_by_id is not None
+            and self.claimed_at is not None
+            and self.claimed_at > timezone.now() - CLAIM_LASTS
+        )
+
+    @property
+    def claim_lapses_at(self):
+        return self.claimed_at + CLAIM_LASTS if self.claimed_at else None
 
 
 class ReflectionVersion(models.Model):
@@ -148,6 +214,9 @@ class ReflectionVersion(models.Model):
     body = models.TextField(blank=True)
     cpd_minutes = models.PositiveIntegerField("CPD minutes", default=0)
     saved_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When this version was submitted for review."
+    )
 
     class Meta:
         ordering = ["reflection", "-number"]
@@ -172,7 +241,12 @@ class ReflectionVersion(models.Model):
 
 
 class Feedback(models.Model):
-    """A tutor's written feedback on a submitted reflection (the review pages come later)."""
+    """One round of review: a tutor's written feedback on the version submitted, the
+    outcomes it evidences, and the decision (reviewed, or revision requested)."""
+
+    class Decision(models.TextChoices):
+        REVIEWED = "reviewed", "Reviewed"
+        REVISION_REQUESTED = "revision_requested", "Revision requested"
 
     reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="feedback")
     tutor = models.ForeignKey(
@@ -182,18 +256,87 @@ class Feedback(models.Model):
         blank=True,
         related_name="feedback_given",
     )
-    text = models.TextField(help_text="Markdown.")
+    text = models.TextField(blank=True, help_text="Markdown.")
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.REVIEWED)
+    version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version of the reflection this round reviewed."
+    )
+    outcomes = models.ManyToManyField(
+        LearningOutcome,
+        blank=True,
+        related_name="evidence",
+        help_text="Learning outcomes of the module that the reflection evidences.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the author marked it read."
+    )
 
     class Meta:
-        ordering = ["reflection", "created_at"]
+        ordering = ["reflection", "created_at", "pk"]
         verbose_name_plural = "feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="revision_requested") | ~Q(text=""),
+                name="feedback_revision_request_has_text",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Feedback on {self.reflection}"
 
     def get_absolute_url(self) -> str:
-        return self.reflection.get_absolute_url() + "#feedback"
+        return self.reflection.get_absolute_url() + f"#round-{self.pk}"
+
+
+def new_verification_code() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class CertificateQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+    def verifiable(self):
+        return self.filter(is_public=True)
+
+
+class Certificate(models.Model):
+    """A trainee's record of completing a module (a CPD record). Name, module and date are
+    kept as printed, so the public verification page shows what the PDF says; the trainee
+    may withdraw that page."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="certificates")
+    code = models.CharField(max_length=40, unique=True, default=new_verification_code)
+    holder_name = models.CharField(max_length=150)
+    module_title = models.CharField(max_length=200)
+    completed_on = models.DateField()
+    issued_at = models.DateTimeField(default=timezone.now)
+    is_public = models.BooleanField(
+        "public verification", default=True, help_text="Anyone with the link may verify it."
+    )
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "module"], name="one_certificate_per_user_per_module"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder_name}: {self.module_title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reflections:certificate", kwargs={"module_slug": self.module.slug})
+
+    def get_verification_path(self) -> str:
+        return reverse("certificate_verify", kwargs={"code": self.code})
 
 
 class RenderedPdf(models.Model):
@@ -218,6 +361,15 @@ class RenderedPdf(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.reflection.get_absolute_url()
+
+
+class TutorActivity(Tutor):
+    """Tutors seen from their review work, for the admin (a proxy of modules.Tutor)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "tutor review activity"
+        verbose_name_plural = "tutor review activity"
 
 
 class ExportJobQuerySet(models.QuerySet):

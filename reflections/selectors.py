@@ -110,8 +110,14 @@ def reflections_for_task(user, task: Task) -> list[Reflection]:
 
 
 def recent_for_user(user, *, limit: int = 5) -> list[Reflection]:
-    """The user's most recently changed reflections, for the dashboard (one query)."""
-    return list(Reflection.objects.visible_to(user).with_context().order_by("-updated_at")[:limit])
+    """The user's most recently changed reflections for the dashboard, those with tutor
+    feedback not yet read first (one query)."""
+    return list(
+        Reflection.objects.visible_to(user)
+        .with_context()
+        .with_new_feedback()
+        .order_by("-has_new_feedback", "-updated_at")[:limit]
+    )
 
 
 def export_for_user(user) -> list[dict]:
@@ -153,7 +159,13 @@ def export_for_user(user) -> list[dict]:
                 for v in r.versions.all()
             ],
             "feedback": [
-                {"text": f.text, "created_at": f.created_at.isoformat()} for f in r.feedback.all()
+                {
+                    "text": f.text,
+                    "decision": f.decision,
+                    "version": f.version,
+                    "created_at": f.created_at.isoformat(),
+                }
+                for f in r.feedback.all()
             ],
         }
         for r in reflections

@@ -6,14 +6,21 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from modules.models import Module
 from portal.jobs import enqueue
 from topics.models import Task
 
-from .models import Reflection, ReflectionTemplate, ReflectionVersion
+from .models import (
+    CLAIM_LASTS,
+    Certificate,
+    Feedback,
+    Reflection,
+    ReflectionTemplate,
+    ReflectionVersion,
+)
 from .tasks import warm_reflection_pdf
 
 # A run of autosaves closer together than this is kept as one version in the history.
@@ -152,6 +159,7 @@ def reflection_save(
         autosave
         and latest is not None
         and latest.kind == ReflectionVersion.Kind.AUTOSAVED
+        and latest.submitted_at is None  # a version a tutor was sent is never rewritten
         and latest.saved_at >= now - AUTOSAVE_COALESCE
     ):
         # Typing pauses every few seconds; keep the run as one version, not hundreds.
@@ -204,13 +212,31 @@ def reflection_submit(
     author last saw it, so nobody submits words they have not read.
     """
     _check_author(reflection, by)
+    if reflection.module_id is None:
+        raise NotEditableError(
+            "Not submitted: tutors review the reflections of a module, and this one is not "
+            "about a module. Edit it to choose its module, then submit it.",
+            current=reflection,
+        )
     now = timezone.now()
-    rows = Reflection.objects.filter(pk=reflection.pk, author=by, status__in=Reflection.EDITABLE)
+    rows = Reflection.objects.filter(
+        pk=reflection.pk, author=by, status__in=Reflection.EDITABLE, module__isnull=False
+    )
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
-    if not rows.update(status=Reflection.Status.SUBMITTED, submitted_at=now):
+    if not rows.update(
+        status=Reflection.Status.SUBMITTED, submitted_at=now, claimed_by=None, claimed_at=None
+    ):
         raise _refused(pk=reflection.pk, expected_version=expected_version or reflection.version)
+    # The version sent is marked, so rounds and the tutor's diff can name it.
+    ReflectionVersion.objects.filter(reflection=reflection, number=F("reflection__version")).update(
+        submitted_at=now
+    )
+    if reflection.status == Reflection.Status.REVISION_REQUESTED:
+        # Resubmitting answers the feedback: it has been read.
+        Feedback.objects.filter(reflection=reflection, seen_at__isnull=True).update(seen_at=now)
     reflection.status, reflection.submitted_at = Reflection.Status.SUBMITTED, now
+    reflection.claimed_by, reflection.claimed_at = None, None
     _prepare_pdf(reflection)
     return reflection
 
@@ -222,14 +248,21 @@ def reflection_withdraw(*, reflection: Reflection, by) -> Reflection:
     rows = Reflection.objects.filter(
         pk=reflection.pk, author=by, status=Reflection.Status.SUBMITTED
     )
-    if not rows.update(status=Reflection.Status.DRAFT, submitted_at=None):
+    if not rows.update(
+        status=Reflection.Status.DRAFT, submitted_at=None, claimed_by=None, claimed_at=None
+    ):
         current = Reflection.objects.get(pk=reflection.pk)
         raise NotEditableError(
             f"This reflection is {current.get_status_display().lower()}; only a reflection "
             "waiting for review can be withdrawn.",
             current=current,
         )
+    # Taken back before any tutor answered it: that version was not, in the end, sent.
+    ReflectionVersion.objects.filter(reflection=reflection, number=F("reflection__version")).update(
+        submitted_at=None
+    )
     reflection.status, reflection.submitted_at = Reflection.Status.DRAFT, None
+    reflection.claimed_by, reflection.claimed_at = None, None
     _prepare_pdf(reflection)
     return reflection
 
@@ -244,3 +277,204 @@ def reflection_delete(*, reflection: Reflection, by) -> None:
     if not deleted:
         current = Reflection.objects.get(pk=reflection.pk)
         raise NotEditableError("Only a draft can be deleted.", current=current)
+
+
+# --- review by tutors ------------------------------------------------------------------
+
+
+class ReviewRefused(Exception):
+    """A claim or a decision that could not be made; ``current`` is the reflection as it
+    now is. The caller shows ``message`` and keeps whatever the tutor wrote."""
+
+    def __init__(self, message: str, *, current: Reflection | None = None):
+        super().__init__(message)
+        self.message = message
+        self.current = current
+
+
+def _tutor_name(user) -> str:
+    return user.get_full_name() if user is not None else "Another tutor"
+
+
+def _check_reviewer(reflection: Reflection, by) -> None:
+    """A tutor of the reflection's module (whether it is still submitted is for the
+    conditional UPDATE of each write to find out)."""
+    tutored = Reflection.objects.filter(pk=reflection.pk, module__tutor_links__tutor__user=by)
+    if not by.is_authenticated or not tutored.exists():
+        raise PermissionDenied("Only a tutor of the reflection's module may review it.")
+
+
+@transaction.atomic
+def review_claim(*, reflection: Reflection, by) -> Reflection:
+    """Mark a waiting reflection as being reviewed by ``by`` for 24 hours, unless another
+    tutor holds a claim that has not lapsed. Claiming again renews one's own claim."""
+    _check_reviewer(reflection, by)
+    now = timezone.now()
+    claimable = Q(claimed_by__isnull=True) | Q(claimed_by=by) | Q(claimed_at__lte=now - CLAIM_LASTS)
+    rows = Reflection.objects.filter(pk=reflection.pk, status=Reflection.Status.SUBMITTED)
+    if not rows.filter(claimable).update(claimed_by=by, claimed_at=now):
+        current = Reflection.objects.select_related("claimed_by").get(pk=reflection.pk)
+        if current.status != Reflection.Status.SUBMITTED:
+            raise ReviewRefused(
+                f"This reflection is {current.get_status_display().lower()}, not waiting for "
+                "review, so it cannot be claimed.",
+                current=current,
+            )
+        raise ReviewRefused(
+            f"{_tutor_name(current.claimed_by)} claimed this reflection at "
+            f"{timezone.localtime(current.claimed_at):%H:%M on %d %B}; the claim lapses after "
+            "24 hours. You can still read it.",
+            current=current,
+        )
+    reflection.claimed_by, reflection.claimed_at = by, now
+    return reflection
+
+
+@transaction.atomic
+def review_release(*, reflection: Reflection, by) -> Reflection:
+    """Give up one's own claim (someone else's is left alone)."""
+    Reflection.objects.filter(pk=reflection.pk, claimed_by=by).update(
+        claimed_by=None, claimed_at=None
+    )
+    reflection.claimed_by, reflection.claimed_at = None, None
+    return reflection
+
+
+def _decision_refused(*, pk: int, expected_version: int) -> ReviewRefused:
+    current = Reflection.objects.select_related("claimed_by").get(pk=pk)
+    if current.status == Reflection.Status.DRAFT:
+        return ReviewRefused(
+            "Not sent: the trainee withdrew this reflection while you were writing, to work "
+            "on it again. Your feedback is kept below; you can send it when they resubmit.",
+            current=current,
+        )
+    if current.version != expected_version:
+        return ReviewRefused(
+            f"Not sent: the trainee changed this reflection since you opened it (you read "
+            f"version {expected_version}; it is now version {current.version}). Your feedback "
+            "is kept below: read the new version, then send it.",
+            current=current,
+        )
+    last = current.feedback.select_related("tutor").order_by("-created_at", "-pk").first()
+    who = _tutor_name(last.tutor) if last else "Another tutor"
+    when = f" at {timezone.localtime(last.created_at):%H:%M}" if last else ""
+    return ReviewRefused(
+        f"Not sent: {who} sent feedback{when} while you were writing and marked it "
+        f"“{current.get_status_display().lower()}”. Their feedback is shown on this page; "
+        "yours is kept below, not lost.",
+        current=current,
+    )
+
+
+@transaction.atomic
+def feedback_give(
+    *,
+    reflection: Reflection,
+    tutor,
+    text: str,
+    decision: str,
+    expected_version: int,
+    outcomes=(),
+) -> Feedback:
+    """One round of review, in one transaction: the feedback, the outcomes it links and the
+    decision, then a notice to the author.
+
+    Only a reflection still waiting at the version the tutor read is decided (a
+    conditional UPDATE): if the author withdrew or changed it, or another tutor decided
+    first, ReviewRefused is raised and nothing is written. A revision request needs text.
+    """
+    from notifications.models import Kind
+    from notifications.services import notify
+
+    text = (text or "").strip()
+    if decision not in Feedback.Decision.values:
+        raise ValueError(f"Unknown decision: {decision}")
+    if decision == Feedback.Decision.REVISION_REQUESTED and not text:
+        raise ValueError("A revision request needs feedback that says what to revise.")
+    _check_reviewer(reflection, tutor)
+    outcomes = list(outcomes)
+    if any(outcome.module_id != reflection.module_id for outcome in outcomes):
+        raise ValueError("Only the reflection's own module's outcomes can be linked.")
+    now = timezone.now()
+    decided = Reflection.objects.filter(
+        pk=reflection.pk, status=Reflection.Status.SUBMITTED, version=expected_version
+    ).update(status=decision, claimed_by=None, claimed_at=None)
+    if not decided:
+        raise _decision_refused(pk=reflection.pk, expected_version=expected_version)
+    feedback = Feedback.objects.create(
+        reflection=reflection,
+        tutor=tutor,
+        text=text,
+        decision=decision,
+        version=expected_version,
+        created_at=now,
+    )
+    if outcomes:
+        feedback.outcomes.set(outcomes)
+    reflection.status, reflection.claimed_by, reflection.claimed_at = decision, None, None
+    revise = decision == Feedback.Decision.REVISION_REQUESTED
+    notify(
+        recipient=reflection.author,
+        kind=Kind.REVISION_REQUESTED if revise else Kind.FEEDBACK,
+        text=(
+            f"{_tutor_name(tutor)} asked you to revise “{reflection.title}”."
+            if revise
+            else f"{_tutor_name(tutor)} reviewed “{reflection.title}” and left feedback."
+        ),
+        url=feedback.get_absolute_url(),
+        actor=tutor,
+    )
+    _prepare_pdf(reflection)
+    return feedback
+
+
+@transaction.atomic
+def feedback_mark_seen(*, reflection: Reflection, by) -> int:
+    """The author has read the feedback on their reflection; returns how many rounds."""
+    _check_author(reflection, by)
+    return Feedback.objects.filter(reflection=reflection, seen_at__isnull=True).update(
+        seen_at=timezone.now()
+    )
+
+
+# --- certificates --------------------------------------------------------------------------
+
+
+class CertificateNotReady(Exception):
+    def __init__(self, reasons: list[str]):
+        super().__init__(" ".join(reasons))
+        self.reasons = reasons
+
+
+@transaction.atomic
+def certificate_issue(*, user, module: Module) -> Certificate:
+    """The user's record of completing the module, made once (later calls return it).
+    Refused, with the reasons, until the module is complete and, where the module asks
+    for it, every task has a reviewed reflection."""
+    from .certificates import certificate_record
+
+    record = certificate_record(user=user, module=module)
+    if record.certificate is not None:
+        return record.certificate
+    if not record.is_ready:
+        raise CertificateNotReady(record.reasons)
+    certificate, _ = Certificate.objects.get_or_create(
+        user=user,
+        module=module,
+        defaults={
+            "holder_name": user.get_full_name(),
+            "module_title": module.title,
+            "completed_on": timezone.localdate(record.enrolment.completed_at),
+        },
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_set_public(*, certificate: Certificate, by, public: bool) -> Certificate:
+    """Withdraw (or restore) the public verification page; only the holder may."""
+    if certificate.user_id != by.pk:
+        raise PermissionDenied("Only the holder may change a certificate.")
+    Certificate.objects.filter(pk=certificate.pk).update(is_public=public)
+    certificate.is_public = public
+    return certificate

@@ -24,4 +24,16 @@ urlpatterns = [
     path("<int:pk>/submit/check/", views.ReflectionSubmitCheckView.as_view(), name="submit_check"),
     path("<int:pk>/withdraw/", views.ReflectionWithdrawView.as_view(), name="withdraw"),
     path("<int:pk>/delete/", views.ReflectionDeleteView.as_view(), name="delete"),
+    path("<int:pk>/feedback/read/", views.FeedbackSeenView.as_view(), name="feedback_seen"),
+    path("certificate/<slug:module_slug>/", views.CertificateView.as_view(), name="certificate"),
+    path(
+        "certificate/<slug:module_slug>/pdf/",
+        views.CertificatePdfView.as_view(),
+        name="certificate_pdf",
+    ),
+    path(
+        "certificate/<slug:module_slug>/verification/",
+        views.CertificatePublicView.as_view(),
+        name="certificate_public",
+    ),
 ]

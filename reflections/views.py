@@ -17,9 +17,11 @@ from portal.markdown import render_markdown
 from topics.models import Task
 
 from . import exports, privacy, services
-from .forms import NewReflectionForm, PortfolioFilterForm, ReflectionForm
+from .certificates import certificate_pdf, certificate_record, evidence_map
+from .forms import NEW_FEEDBACK, NewReflectionForm, PortfolioFilterForm, ReflectionForm
 from .hooks import attach_signoffs
-from .models import BODY_MAX_LENGTH, ExportJob, Reflection, ReflectionTemplate
+from .models import BODY_MAX_LENGTH, Certificate, ExportJob, Reflection, ReflectionTemplate
+from .review import rounds_of
 from .selectors import group_portfolio, portfolio_reflections
 
 
@@ -58,16 +60,26 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         filter_form = PortfolioFilterForm(self.request.GET or None)
         status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
-        reflections = list(portfolio_reflections(user, status=status or None))
+        new_feedback = status == NEW_FEEDBACK
+        reflections = portfolio_reflections(
+            user, status=None if new_feedback else (status or None)
+        ).with_new_feedback()
+        if new_feedback:
+            reflections = reflections.filter(has_new_feedback=True)
+        reflections = list(reflections)
         attach_signoffs(reflections)
+        groups = group_portfolio(reflections)
+        evidence = evidence_map(user, [g.module for g in groups if g.module])
+        for group in groups:
+            group.outcomes = evidence.get(group.module.pk, []) if group.module else []
         totals = Reflection.objects.visible_to(user).aggregate(
             count=Count("pk"), minutes=Sum("cpd_minutes")
         )
         context.update(
             filter_form=filter_form,
             status=status,
-            status_label=dict(Reflection.Status.choices).get(status, ""),
-            groups=group_portfolio(reflections),
+            status_label=dict(filter_form.fields["status"].choices).get(status, ""),
+            groups=groups,
             shown_count=len(reflections),
             shown_minutes=sum(r.cpd_minutes for r in reflections),
             total_count=totals["count"],
@@ -138,6 +150,23 @@ class ReflectionDetailView(AuthorReflectionMixin, DetailView):
         attach_signoffs([reflection])
         return reflection
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rounds = rounds_of(self.object)
+        context["rounds"] = rounds
+        context["new_feedback"] = any(r.feedback and not r.feedback.seen_at for r in rounds)
+        return context
+
+
+class FeedbackSeenView(AuthorReflectionMixin, View):
+    """The author marks the feedback on their reflection as read."""
+
+    def post(self, request, *args, **kwargs):
+        reflection = self.get_reflection()
+        services.feedback_mark_seen(reflection=reflection, by=request.user)
+        messages.success(request, "Feedback marked as read.")
+        return redirect(reflection.get_absolute_url() + "#feedback")
+
 
 class ReflectionEditView(AuthorReflectionMixin, View):
     """The editor. Save, preview and "save and submit" are plain posts; autosave and the
@@ -160,6 +189,11 @@ class ReflectionEditView(AuthorReflectionMixin, View):
                     preview if preview is not None else form["body"].value()
                 ),
                 "body_max_length": BODY_MAX_LENGTH,
+                "last_feedback": reflection.feedback.select_related("tutor")
+                .order_by("-created_at", "-pk")
+                .first()
+                if reflection.status == Reflection.Status.REVISION_REQUESTED
+                else None,
             },
             status=status,
         )
@@ -250,7 +284,8 @@ class PreviewView(HtmxSignInMixin, LoginRequiredMixin, View):
     """The live preview: Markdown rendered through the portal's one sanitiser."""
 
     def post(self, request, *args, **kwargs):
-        body = request.POST.get("body", "")[:BODY_MAX_LENGTH]
+        # The reflection editor sends ``body``; the tutor's feedback form sends ``text``.
+        body = (request.POST.get("body") or request.POST.get("text") or "")[:BODY_MAX_LENGTH]
         return render(request, "reflections/_preview.html", {"preview": render_markdown(body)})
 
 
@@ -427,6 +462,88 @@ class PortfolioExportView(LoginRequiredMixin, View):
             raise Http404("No such format.")
         job = exports.export_job_start(owner=request.user, fmt=fmt, module=self._module(request))
         return redirect(job)
+
+
+class CertificateView(LoginRequiredMixin, View):
+    """A module's certificate / CPD record: whether it is ready (and why not), issuing it,
+    the PDF, and the public verification link the holder may withdraw."""
+
+    template_name = "reflections/certificate.html"
+
+    def get_module(self) -> Module:
+        return get_object_or_404(
+            Module.objects.enrolled_by(self.request.user), slug=self.kwargs["module_slug"]
+        )
+
+    def get(self, request, *args, **kwargs):
+        module = self.get_module()
+        record = certificate_record(user=request.user, module=module)
+        certificate = record.certificate
+        return render(
+            request,
+            self.template_name,
+            {
+                "module": module,
+                "record": record,
+                "certificate": certificate,
+                "verification_url": request.build_absolute_uri(certificate.get_verification_path())
+                if certificate
+                else "",
+            },
+        )
+
+    def post(self, request, *args, **kwargs):
+        module = self.get_module()
+        try:
+            services.certificate_issue(user=request.user, module=module)
+        except services.CertificateNotReady as not_ready:
+            messages.error(request, " ".join(not_ready.reasons))
+        else:
+            messages.success(request, "Your certificate is ready to download.")
+        return redirect("reflections:certificate", module_slug=module.slug)
+
+
+class CertificatePdfView(LoginRequiredMixin, View):
+    def get(self, request, module_slug: str, *args, **kwargs):
+        certificate = get_object_or_404(
+            Certificate.objects.for_user(request.user).select_related("module"),
+            module__slug=module_slug,
+        )
+        record = certificate_record(user=request.user, module=certificate.module)
+        pdf = certificate_pdf(
+            record,
+            verification_url=request.build_absolute_uri(certificate.get_verification_path()),
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = f"certificate-{certificate.module.slug}-{certificate.completed_on.isoformat()}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+        return response
+
+
+class CertificatePublicView(LoginRequiredMixin, View):
+    """POST: withdraw the public verification page, or make it public again."""
+
+    def post(self, request, module_slug: str, *args, **kwargs):
+        certificate = get_object_or_404(
+            Certificate.objects.for_user(request.user), module__slug=module_slug
+        )
+        public = request.POST.get("public") == "1"
+        services.certificate_set_public(certificate=certificate, by=request.user, public=public)
+        messages.success(
+            request,
+            "Anyone with the link can verify your certificate again."
+            if public
+            else "Public verification is withdrawn: the link now says no such record exists.",
+        )
+        return redirect("reflections:certificate", module_slug=module_slug)
+
+
+class CertificateVerifyView(View):
+    """Public: that a certificate is genuine (name, module, date; nothing else)."""
+
+    def get(self, request, code: str, *args, **kwargs):
+        certificate = get_object_or_404(Certificate.objects.verifiable(), code=code)
+        return render(request, "reflections/certificate_verify.html", {"certificate": certificate})
 
 
 class ExportJobMixin(LoginRequiredMixin):

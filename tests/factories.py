@@ -77,3 +77,53 @@ def grow_debate(motion, *, arguments: int, people: list) -> None:
     from debates.services import counters_rebuild
 
     counters_rebuild()  # bulk inserts skip the counters the services keep
+
+
+def grow_cohort(module: Module, *, trainees: int, start: int = 0, submitted: bool = True):
+    """``trainees`` enrolled trainees (bulk inserts, so 10,000 take seconds), each with some
+    tasks done, a target per topic (the first one past), and a reflection on the first
+    task, submitted for review when ``submitted``. Returns the users."""
+    import datetime
+
+    from django.utils import timezone
+
+    from modules.models import Enrolment
+    from portal.models import User
+    from reflections.models import Reflection, ReflectionVersion
+    from topics.models import TaskCompletion, TimetableTarget
+
+    now = timezone.now()
+    today = timezone.localdate()
+    users = User.objects.bulk_create(
+        User(email=f"cohort{start + i}@example.org", full_name=f"Cohort Trainee {start + i:05d}",
+             password="!")
+        for i in range(trainees)
+    )  # fmt: skip
+    if not users[0].pk:  # SQLite before 3.35 returns no ids from a bulk insert
+        users = list(User.objects.filter(email__startswith="cohort").order_by("pk"))[-trainees:]
+    Enrolment.objects.bulk_create(Enrolment(user=u, module=module) for u in users)
+    tasks = list(Task.objects.in_module(module).order_by("topic__number", "position"))
+    topics = list(Topic.objects.filter(module=module).order_by("number"))
+    TaskCompletion.objects.bulk_create(
+        TaskCompletion(user=u, task=t) for i, u in enumerate(users) for t in tasks[: i % 5]
+    )
+    TimetableTarget.objects.bulk_create(
+        TimetableTarget(user=u, topic=topic,
+                        target_date=today + datetime.timedelta(days=7 * n - 3))
+        for u in users for n, topic in enumerate(topics)
+    )  # fmt: skip
+    status = Reflection.Status.SUBMITTED if submitted else Reflection.Status.DRAFT
+    reflections = Reflection.objects.bulk_create(
+        Reflection(author=u, task=tasks[0], module=module, title=f"Reflection of {u.full_name}",
+                   body="Some words " * 20, status=status,
+                   submitted_at=now - datetime.timedelta(hours=i) if submitted else None)
+        for i, u in enumerate(users)
+    )  # fmt: skip
+    if reflections and not reflections[0].pk:
+        reflections = list(Reflection.objects.filter(author__in=users))
+    ReflectionVersion.objects.bulk_create(
+        ReflectionVersion(reflection=r, number=1, title=r.title, body=r.body,
+                          submitted_at=r.submitted_at)
+        for r in reflections
+    )  # fmt: skip
+    return users

@@ -29,3 +29,11 @@ def debate_stance(context, task):
     if request is not None and task is not None and task.kind == "debate":
         summary = stance_summary(user=request.user, task=task)
     return {"summary": summary, "task": task}
+
+
+@register.filter
+def waiting(hours) -> str:
+    """Hours waited, as people say it: "5 hours", "3 days"."""
+    from ..review import waiting_label
+
+    return waiting_label(hours)

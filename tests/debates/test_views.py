@@ -499,7 +499,9 @@ def test_the_debate_completes_the_task(client_for, content, motion, trainee_in):
 BEFORE_QUERIES = 8  # session, user, module, motion, participant and tutor, stances, argued, done
 ARGUING_QUERIES = 11  # + side counts, threads, replies (no count of the whole debate)
 AFTER_QUERIES = 12  # + the stance tally (one row, kept on write)
-TUTOR_QUERIES = 9  # no stance queries; side counts, threads, replies, tally
+TUTOR_QUERIES = (
+    10  # no stance queries; side counts, threads, replies, tally; the header's review count
+)
 
 
 def _state_users(enrolled, tutor, motion):

@@ -189,12 +189,12 @@ def test_one_modules_part(client_for, trainee, content, structures):
 
 # --- queries stay fixed as the portfolio grows ---------------------------------------------
 
-PORTFOLIO_QUERIES = 5  # + sign-offs (reflections.hooks)
-DETAIL_QUERIES = 5  # + sign-offs, + the study groups it may be shared with
+PORTFOLIO_QUERIES = 7  # + sign-offs (reflections.hooks), + the evidence map (outcomes, links)
+DETAIL_QUERIES = 6  # + sign-offs, + the study groups it may be shared with, + feedback rounds
 EDIT_QUERIES = 3
 HISTORY_QUERIES = 4
-EXPORT_QUERIES = 4  # + sign-offs
-EXPORT_PDF_QUERIES = 6  # + the kept PDF layouts, + storing the ones laid out now
+EXPORT_QUERIES = 6  # + sign-offs, + the feedback rounds and their outcomes
+EXPORT_PDF_QUERIES = 8  # + the kept PDF layouts, + storing the ones laid out now, + feedback
 NEW_QUERIES = 6
 
 

@@ -5,6 +5,7 @@ is kept; the version guard still holds."""
 import pytest
 from django.urls import reverse
 
+from modules.models import Module
 from reflections.models import Reflection
 from reflections.services import reflection_save
 
@@ -229,9 +230,30 @@ def test_submit_query_count(size, client_for, trainee, make_reflection,
     with django_assert_max_num_queries(3):
         response = client.post(u["submit"], {"version": 1, "csrfmiddlewaretoken": token})
     assert response["Location"] == u["check"]
-    # The conditional update and the PDF layout job queued with it, in a transaction.
-    with django_assert_max_num_queries(7):
+    # The conditional update, the version sent marked, and the PDF layout job queued with
+    # them, in a transaction.
+    with django_assert_max_num_queries(8):
         response = client.post(
             u["submit"], {"version": 1, "confirmed": "1", "csrfmiddlewaretoken": token}
         )
     assert response["Location"] == u["detail"] and status_of(reflection) == "submitted"
+
+
+# -- a reflection about no module has no tutor to review it --------------------------------
+
+
+def test_a_reflection_about_no_module_cannot_be_submitted(client_for, trainee, make_reflection):
+    reflection = make_reflection(trainee, body=CLEAN, with_task=False)
+    assert reflection.module_id is None
+    client, u = client_for(trainee), urls(reflection)
+    page = client.get(u["detail"]).content.decode()
+    assert "Submit for review" not in page and "choose the module it is about" in page
+    response = csrf_post(client, u["submit"], {"version": 1, "confirmed": "1"}, page=u["detail"])
+    assert response["Location"] == u["detail"]
+    assert "this one is not about a module" in client.get(u["detail"]).content.decode()
+    assert status_of(reflection) == "draft"
+    # Once it names its module, it goes to that module's tutors.
+    Reflection.objects.filter(pk=reflection.pk).update(module=Module.objects.first())
+    assert "Submit for review" in client.get(u["detail"]).content.decode()
+    csrf_post(client, u["submit"], {"version": 1, "confirmed": "1"}, page=u["detail"])
+    assert status_of(reflection) == "submitted"

@@ -380,6 +380,7 @@ class Command(BaseCommand):
 
     def pages(self, trainee, tutor, module, reflection) -> dict:
         from library.models import Article
+        from reflections.models import Reflection
         from studygroups.models import StudyGroup
         from topics.models import Task
 
@@ -407,12 +408,20 @@ class Command(BaseCommand):
             "notifications": reverse("notifications:list"),
         }
         tutor_pages = {"tutor dashboard": reverse("dashboard"), "tutor debate": debate}
-        for name, url_name in (
-            ("review queue", "reflections:review"),
-            ("cohort", "reflections:cohort"),
-        ):
+        waiting = (
+            Reflection.objects.filter(module=module, status=Reflection.Status.SUBMITTED)
+            .exclude(author=trainee)
+            .order_by("submitted_at")
+            .first()
+        )
+        review_pages = [
+            ("review queue", "review:queue", {}),
+            ("review reflection", "review:detail", {"pk": waiting.pk if waiting else 0}),
+            ("cohort", "review:cohort", {"slug": module.slug}),
+        ]
+        for name, url_name, kwargs in review_pages:
             try:
-                tutor_pages[name] = reverse(url_name)
+                tutor_pages[name] = reverse(url_name, kwargs=kwargs)
             except NoReverseMatch:
                 pass  # the review pages are not in this version of the portal
         pages = [{"name": n, "url": u, "who": "trainee"} for n, u in trainee_pages.items()]
