@@ -186,7 +186,8 @@ class Argument(models.Model):
         return f"{self.author}: {text}"
 
     def get_absolute_url(self) -> str:
-        return debate_url(self.motion) + f"#argument-{self.pk}"
+        # The debate opened on this argument's thread: pages of threads may not hold it.
+        return debate_url(self.motion) + f"?thread={self.parent_id or self.pk}#argument-{self.pk}"
 
     @property
     def is_hidden(self) -> bool:

@@ -202,10 +202,15 @@ class DebateView(DebateMixin, View):
         )
         if group_filter:
             threads = selectors.filter_for_group_members(threads, user=user, module=module)
+        # One thread only (the link of a reply notice: the argument may be pages away).
+        thread = request.GET.get("thread", "")
+        thread = int(thread) if thread.isdigit() and 0 < int(thread) < 2**31 else None
+        if thread is not None:
+            threads = threads.filter(pk=thread)
         # Pages of THREADS_PER_PAGE, fetched with one more to know whether there is a next:
         # no COUNT over the whole debate (the side counts give the total where it is known).
         counts = selectors.side_counts(motion=motion, user=user, moderator=moderator)
-        total = None if group_filter else counts[side or "all"]
+        total = None if group_filter or thread is not None else counts[side or "all"]
         per_page = selectors.THREADS_PER_PAGE
         page = request.GET.get("page", "")
         page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
@@ -239,6 +244,7 @@ class DebateView(DebateMixin, View):
             )
         return {
             "threads": page_threads,
+            "thread": thread,
             "page": page,
             "has_next": has_next,
             "first_shown": start + 1,
