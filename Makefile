@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test test-fast lint format bench lighthouse ci clean cluster cluster-stop cluster-check load
+.PHONY: install run test test-fast lint format bench bench-pages lighthouse ci clean cluster cluster-stop cluster-check load
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -63,6 +63,10 @@ format: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/review.py
+
+## bench-pages: every trainee and tutor page against a bare floor page (ARGS="--db postgres --scale")
+bench-pages: install
+	$(PY) bench/pages.py $(ARGS)
 
 ci:
 	bash .ci/run

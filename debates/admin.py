@@ -10,15 +10,41 @@ from topics.models import Motion
 
 from .exports import write_debate_csv
 from .models import Argument, Endorsement, ModerationEvent, Stance
+from .services import endorsement_counts_rebuild, tally_rebuild
+
+
+class RecountMixin:
+    """Stances and endorsements edited here bypass the services: the counters kept on
+    write are recounted for what was touched."""
+
+    def recount(self, objs) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        old = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        self.recount([o for o in (old, obj) if o is not None])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.recount([obj])
+
+    def delete_queryset(self, request, queryset):
+        objs = list(queryset)
+        super().delete_queryset(request, queryset)
+        self.recount(objs)
 
 
 @admin.register(Stance)
-class StanceAdmin(admin.ModelAdmin):
+class StanceAdmin(RecountMixin, admin.ModelAdmin):
     list_display = ["user", "motion", "phase", "position", "confidence", "updated_at"]
     list_filter = ["phase", "position", "motion"]
     search_fields = ["user__email", "user__full_name", "reason", "motion__statement"]
     list_select_related = ["user", "motion"]
     raw_id_fields = ["user"]
+
+    def recount(self, objs) -> None:
+        tally_rebuild({o.motion_id for o in objs})
 
 
 class ModerationEventInline(admin.TabularInline):
@@ -45,12 +71,15 @@ class ArgumentAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(admin.ModelAdmin):
+class EndorsementAdmin(RecountMixin, admin.ModelAdmin):
     list_display = ["user", "argument", "created_at"]
     list_filter = ["argument__motion"]
     search_fields = ["user__email", "argument__text"]
     list_select_related = ["user", "argument", "argument__author"]
     raw_id_fields = ["user", "argument"]
+
+    def recount(self, objs) -> None:
+        endorsement_counts_rebuild(argument_ids={o.argument_id for o in objs})
 
 
 @admin.register(ModerationEvent)

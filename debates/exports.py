@@ -2,8 +2,6 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Count
-
 from .models import Argument
 from .selectors import cohort_shift
 
@@ -51,7 +49,6 @@ def write_debate_csv(writer, motions: Iterable) -> None:
         arguments = (
             Argument.objects.on(motion)
             .select_related("author", "hidden_by")
-            .annotate(endorsement_count=Count("endorsements"))
             .order_by("created_at", "pk")
         )
         for argument in arguments:

@@ -4,9 +4,8 @@ Textareas carry no ``maxlength``: a browser would silently cut a long paste, whe
 form instead keeps every character and says how far over the limit it is.
 """
 
-from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout, Submit
+from crispy_forms.layout import Layout, Submit
 from django import forms
 
 from .models import REASON_MAX_LENGTH, Argument, Position, Stance
@@ -47,11 +46,9 @@ class StanceForm(forms.Form):
     def __init__(self, *args, phase: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.phase = phase
-        submit = (
+        # Rendered by templates/debates/_stance_form.html (plain, not crispy: a busy page).
+        self.submit_label = (
             "Record my stance before" if phase == Stance.Phase.BEFORE else "Record my stance after"
-        )
-        self.helper = _helper(
-            "position", InlineRadios("confidence"), Field("reason"), submit=submit
         )
 
     def clean_reason(self) -> str:
@@ -75,8 +72,7 @@ class ArgumentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_argument_%s")
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(InlineRadios("side"), "text", submit="Post argument")
+        super().__init__(*args, **kwargs)  # rendered by templates/debates/_argument_form.html
 
     def clean_text(self) -> str:
         return clean_argument_text(self.cleaned_data.get("text"))

@@ -6,7 +6,7 @@ trainee writes about it lives here.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from topics.models import Motion
@@ -102,9 +102,8 @@ class ArgumentQuerySet(models.QuerySet):
         return self.filter(Q(hidden_at__isnull=True) | Q(author=user))
 
     def with_endorsements_for(self, user):
-        """Annotate ``endorsement_count`` and ``endorsed_by_me`` (no query per row)."""
+        """Annotate ``endorsed_by_me`` (no query per row); the count is kept on the row."""
         return self.annotate(
-            endorsement_count=Count("endorsements", distinct=True),
             endorsed_by_me=Exists(
                 Endorsement.objects.filter(argument=OuterRef("pk"), user_id=user.pk)
             ),
@@ -144,6 +143,12 @@ class Argument(models.Model):
     )
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
+    endorsement_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Kept by the endorsement services in the same transaction (sorts and shows "
+        "without counting).",
+    )
 
     objects = ArgumentQuerySet.as_manager()
 
@@ -151,6 +156,10 @@ class Argument(models.Model):
         ordering = ["motion", "-created_at"]
         indexes = [
             models.Index(fields=["motion", "parent", "-created_at"], name="argument_thread_idx"),
+            models.Index(
+                fields=["motion", "parent", "-endorsement_count", "-created_at"],
+                name="argument_endorsed_idx",
+            ),
         ]
         constraints = [
             # top-level arguments take a side; replies do not
@@ -177,7 +186,8 @@ class Argument(models.Model):
         return f"{self.author}: {text}"
 
     def get_absolute_url(self) -> str:
-        return debate_url(self.motion) + f"#argument-{self.pk}"
+        # The debate opened on this argument's thread: pages of threads may not hold it.
+        return debate_url(self.motion) + f"?thread={self.parent_id or self.pk}#argument-{self.pk}"
 
     @property
     def is_hidden(self) -> bool:
@@ -237,3 +247,35 @@ class ModerationEvent(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.argument.get_absolute_url()
+
+
+class DebateTally(models.Model):
+    """The stance counts of a motion, kept on write: every stance recorded or changed
+    updates this row in the same transaction (debates.services), so the chart reads one
+    row instead of counting every stance. ``debates.services.tally_rebuild`` recounts."""
+
+    motion = models.OneToOneField(Motion, on_delete=models.CASCADE, related_name="tally")
+    before_for = models.PositiveIntegerField(default=0)
+    before_against = models.PositiveIntegerField(default=0)
+    before_undecided = models.PositiveIntegerField(default=0)
+    after_for = models.PositiveIntegerField(default=0)
+    after_against = models.PositiveIntegerField(default=0)
+    after_undecided = models.PositiveIntegerField(default=0)
+    both = models.PositiveIntegerField(
+        default=0, help_text="People with a stance before and after."
+    )
+    changed = models.PositiveIntegerField(
+        default=0, help_text="Of those, how many are on another side after."
+    )
+
+    class Meta:
+        ordering = ["motion"]
+
+    def __str__(self) -> str:
+        return f"Stance counts on {self.motion}"
+
+    def get_absolute_url(self) -> str:
+        return debate_url(self.motion)
+
+    def count(self, phase: str, position: str) -> int:
+        return getattr(self, f"{phase}_{position}")

@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from modules.models import Module
 from topics.models import Task
 
-from .models import SHORT_POSITION, Argument, Position, Stance
+from .models import SHORT_POSITION, Argument, DebateTally, Position, Stance
 
 
 def can_moderate(user, module: Module) -> bool:
@@ -57,7 +57,7 @@ SORTS = {
     "newest": ("Newest first", ["-created_at", "-pk"]),
     "endorsed": ("Most endorsed", ["-endorsement_count", "-created_at", "-pk"]),
 }
-THREADS_PER_PAGE = 25
+THREADS_PER_PAGE = 10
 
 
 def argument_threads(
@@ -131,31 +131,15 @@ def _pct(n: int, total: int) -> int:
 
 def cohort_shift(motion) -> CohortShift:
     """The distribution of stances before and after, and how many changed their mind
-    (among those who recorded both), in two queries."""
-    counts = {
-        (row["phase"], row["position"]): row["n"]
-        for row in Stance.objects.on(motion).values("phase", "position").annotate(n=Count("pk"))
-    }
-    before_position = Stance.objects.filter(
-        motion=motion, user=OuterRef("user"), phase=Stance.Phase.BEFORE
-    ).values("position")[:1]
-    pairs = (
-        Stance.objects.filter(motion=motion, phase=Stance.Phase.AFTER)
-        .annotate(before_position=Subquery(before_position))
-        .aggregate(
-            both=Count("pk", filter=Q(before_position__isnull=False)),
-            changed=Count(
-                "pk",
-                filter=Q(before_position__isnull=False) & ~Q(position=F("before_position")),
-            ),
-        )
-    )
-    before_total = sum(n for (phase, _), n in counts.items() if phase == "before")
-    after_total = sum(n for (phase, _), n in counts.items() if phase == "after")
+    (among those who recorded both): one row, the counters kept on write
+    (debates.services), whatever the size of the cohort."""
+    tally = DebateTally.objects.filter(motion=motion).first() or DebateTally(motion=motion)
+    before_total = sum(tally.count("before", value) for value in Position.values)
+    after_total = sum(tally.count("after", value) for value in Position.values)
     rows = []
     for value, label in Position.choices:
-        before = counts.get(("before", value), 0)
-        after = counts.get(("after", value), 0)
+        before = tally.count("before", value)
+        after = tally.count("after", value)
         rows.append(
             ShiftRow(
                 position=value,
@@ -170,8 +154,8 @@ def cohort_shift(motion) -> CohortShift:
         rows=rows,
         before_total=before_total,
         after_total=after_total,
-        both_total=pairs["both"] or 0,
-        changed=pairs["changed"] or 0,
+        both_total=tally.both,
+        changed=tally.changed,
     )
 
 

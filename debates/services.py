@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from notifications.models import Kind
@@ -19,6 +21,7 @@ from topics.services import task_mark_done
 from .models import (
     EDIT_WINDOW_MINUTES,
     Argument,
+    DebateTally,
     Endorsement,
     ModerationEvent,
     Position,
@@ -52,6 +55,93 @@ def _require_stance_before(*, user, motion: Motion) -> None:
         raise ValidationError("Record your stance before the debate first.")
 
 
+# --- counters kept on write ---------------------------------------------------------------
+# The stance chart reads DebateTally and the argument list reads Argument.endorsement_count.
+# Every write that changes what they count updates them in its own transaction with
+# F() expressions (no lost update between two writers); the rebuild functions recount
+# from the rows, for bulk loads and for the admin.
+
+
+def _tally_add(motion_id: int, **deltas: int) -> None:
+    changes = {name: F(name) + delta for name, delta in deltas.items() if delta}
+    if not changes:
+        return
+    if not DebateTally.objects.filter(motion_id=motion_id).update(**changes):
+        DebateTally.objects.get_or_create(motion_id=motion_id)
+        DebateTally.objects.filter(motion_id=motion_id).update(**changes)
+
+
+def tally_rebuild(motion_ids=None) -> int:
+    """Recount the stance counters of the given motions (all, with None) from the stances."""
+    stances = Stance.objects.all()
+    if motion_ids is not None:
+        stances = stances.filter(motion_id__in=list(motion_ids))
+    counts: dict[int, dict[str, int]] = {}
+    for row in stances.values("motion_id", "phase", "position").annotate(n=Count("pk")):
+        fields = counts.setdefault(row["motion_id"], {})
+        fields[f"{row['phase']}_{row['position']}"] = row["n"]
+    before = Stance.objects.filter(
+        motion=OuterRef("motion"), user=OuterRef("user"), phase=Stance.Phase.BEFORE
+    ).values("position")[:1]
+    pairs = (
+        stances.filter(phase=Stance.Phase.AFTER)
+        .annotate(before_position=Subquery(before))
+        .filter(before_position__isnull=False)
+        .values("motion_id")
+        .annotate(both=Count("pk"), changed=Count("pk", filter=~Q(position=F("before_position"))))
+    )
+    for row in pairs:
+        fields = counts.setdefault(row["motion_id"], {})
+        fields.update(both=row["both"], changed=row["changed"])
+    if motion_ids is None:
+        motion_ids = list(Motion.objects.values_list("pk", flat=True))
+    zero = {f"{p}_{q}": 0 for p in Stance.Phase.values for q in Position.values}
+    zero.update(both=0, changed=0)
+    for motion_id in motion_ids:
+        DebateTally.objects.update_or_create(
+            motion_id=motion_id, defaults={**zero, **counts.get(motion_id, {})}
+        )
+    return len(motion_ids)
+
+
+def endorsement_counts_rebuild(*, motion_ids=None, argument_ids=None) -> None:
+    """Recount Argument.endorsement_count from the endorsements (of the given motions or
+    arguments; all with neither)."""
+    arguments = Argument.objects.all()
+    if motion_ids is not None:
+        arguments = arguments.filter(motion_id__in=list(motion_ids))
+    if argument_ids is not None:
+        arguments = arguments.filter(pk__in=list(argument_ids))
+    counted = (
+        Endorsement.objects.filter(argument=OuterRef("pk"))
+        .values("argument")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    arguments.update(endorsement_count=Coalesce(Subquery(counted), 0))
+
+
+def counters_rebuild() -> None:
+    """Every counter kept on write, recounted (after a bulk load: bench/app)."""
+    with transaction.atomic():
+        tally_rebuild()
+        endorsement_counts_rebuild()
+
+
+@transaction.atomic
+def stances_forget(user) -> None:
+    """Take a person's stances and endorsements out of the counters (before the account
+    is deleted and they go with it)."""
+    motions = set(Stance.objects.filter(user=user).values_list("motion_id", flat=True))
+    endorsed = list(Endorsement.objects.filter(user=user).values_list("argument_id", flat=True))
+    Stance.objects.filter(user=user).delete()
+    Endorsement.objects.filter(user=user).delete()
+    if endorsed:
+        endorsement_counts_rebuild(argument_ids=endorsed)
+    if motions:
+        tally_rebuild(motions)
+
+
 @transaction.atomic
 def stance_record(
     *,
@@ -80,12 +170,28 @@ def stance_record(
             raise ValidationError(
                 "Your stance before the debate is already recorded and is kept as it was."
             ) from None
+        _tally_add(motion.pk, **{f"before_{position}": 1})
     else:
-        if not Stance.objects.filter(user=user, motion=motion, phase="before").exists():
+        before = Stance.objects.filter(user=user, motion=motion, phase="before").first()
+        if before is None:
             raise ValidationError("Record your stance before the debate first.")
+        # Locked (on PostgreSQL) so two changes at once count the old side once.
+        old = (
+            Stance.objects.select_for_update()
+            .filter(user=user, motion=motion, phase=phase)
+            .values_list("position", flat=True)
+            .first()
+        )
         stance, _ = Stance.objects.update_or_create(
             user=user, motion=motion, phase=phase, defaults=values
         )
+        deltas = {f"after_{position}": 1, "changed": int(position != before.position)}
+        if old is None:
+            deltas["both"] = 1
+        else:
+            deltas[f"after_{old}"] = deltas.get(f"after_{old}", 0) - 1
+            deltas["changed"] -= int(old != before.position)
+        _tally_add(motion.pk, **deltas)
     _complete_if_ready(user=user, motion=motion)
     return stance
 
@@ -168,7 +274,8 @@ def argument_delete(*, argument: Argument, by) -> None:
         argument.is_deleted = True
         argument.text = ""
         argument.edited_at = timezone.now()
-        argument.save(update_fields=["is_deleted", "text", "edited_at"])
+        argument.endorsement_count = 0
+        argument.save(update_fields=["is_deleted", "text", "edited_at", "endorsement_count"])
         argument.endorsements.all().delete()
         return
     argument.delete()
@@ -186,15 +293,20 @@ def endorsement_create(*, argument: Argument, user) -> Endorsement:
     _require_stance_before(user=user, motion=argument.motion)
     try:
         with transaction.atomic():
-            endorsement, _ = Endorsement.objects.get_or_create(argument=argument, user=user)
-    except IntegrityError:  # a double click raced us to the row
-        endorsement = Endorsement.objects.get(argument=argument, user=user)
+            endorsement = Endorsement.objects.create(argument=argument, user=user)
+    except IntegrityError:  # endorsed already (a double click): nothing changes
+        return Endorsement.objects.get(argument=argument, user=user)
+    Argument.objects.filter(pk=argument.pk).update(endorsement_count=F("endorsement_count") + 1)
     return endorsement
 
 
 @transaction.atomic
 def endorsement_delete(*, argument: Argument, user) -> None:
-    Endorsement.objects.filter(argument=argument, user=user).delete()
+    deleted, _ = Endorsement.objects.filter(argument=argument, user=user).delete()
+    if deleted:
+        Argument.objects.filter(pk=argument.pk, endorsement_count__gt=0).update(
+            endorsement_count=F("endorsement_count") - deleted
+        )
 
 
 @transaction.atomic

@@ -11,12 +11,13 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django_htmx.http import HttpResponseClientRedirect
 
 from topics.models import Motion, Task, TaskCompletion
 from topics.views import ModuleContentMixin
@@ -24,6 +25,14 @@ from topics.views import ModuleContentMixin
 from . import selectors, services
 from .forms import ArgumentForm, EditArgumentForm, HideForm, ReplyForm, StanceForm
 from .models import EDIT_WINDOW_MINUTES, Argument, Stance, debate_url
+
+
+def arguments_url(motion: Motion) -> str:
+    """The address the argument actions hang from: ``<it><pk>/endorse/`` and so on."""
+    task = motion.task
+    return reverse(
+        "debates:argue", kwargs={"module_slug": task.topic.module.slug, "number": task.topic.number}
+    )
 
 
 class DebateMixin(ModuleContentMixin):
@@ -43,11 +52,14 @@ class DebateMixin(ModuleContentMixin):
             .order_by("task__position")
             .first()
         )
-        if motion is None or not module.is_participant(self.request.user):
+        user = self.request.user
+        participant, tutoring = module.roles_of(user) if motion else (False, False)
+        if motion is None or not participant:
             raise Http404("No debate here.")
         motion.task.topic.module = module
         self._motion = motion
-        self.moderator = selectors.can_moderate(self.request.user, module)
+        # selectors.can_moderate's rule, from the same query: the module's tutors and staff
+        self.moderator = user.is_staff or tutoring
         return motion
 
     def get_argument(self, queryset=None) -> Argument:
@@ -84,7 +96,35 @@ class DebateView(DebateMixin, View):
     template_name = "debates/debate_detail.html"
 
     def get(self, request, *args, **kwargs):
+        if request.htmx and request.htmx.target == "argument-list":
+            return self.render_more()
         return self.render_page()
+
+    def render_more(self):
+        """The next page of arguments for "Load more": its threads, appended to the list,
+        and the control for the page after (swapped out of band)."""
+        motion = self.get_motion()
+        before = None
+        if not self.moderator:
+            before = Stance.objects.filter(
+                user=self.request.user, motion=motion, phase=Stance.Phase.BEFORE
+            ).first()
+            if before is None:  # the arguments open once the stance before is recorded
+                return HttpResponseClientRedirect(self.debate_url())
+        context = {
+            "module": motion.task.topic.module,
+            "topic": motion.task.topic,
+            "motion": motion,
+            "moderator": self.moderator,
+            "debate_url": debate_url(motion),
+            "next_url": self.request.get_full_path(),
+        }
+        context.update(
+            self._arguments_context(
+                motion, now=timezone.now(), argument_form=None, reply_form=None, hide_form=None
+            )
+        )
+        return render(self.request, "debates/_more.html", context)
 
     def render_page(
         self,
@@ -162,7 +202,24 @@ class DebateView(DebateMixin, View):
         )
         if group_filter:
             threads = selectors.filter_for_group_members(threads, user=user, module=module)
-        page_obj = Paginator(threads, selectors.THREADS_PER_PAGE).get_page(request.GET.get("page"))
+        # One thread only (the link of a reply notice: the argument may be pages away).
+        thread = request.GET.get("thread", "")
+        thread = int(thread) if thread.isdigit() and 0 < int(thread) < 2**31 else None
+        if thread is not None:
+            threads = threads.filter(pk=thread)
+        # Pages of THREADS_PER_PAGE, fetched with one more to know whether there is a next:
+        # no COUNT over the whole debate (the side counts give the total where it is known).
+        counts = selectors.side_counts(motion=motion, user=user, moderator=moderator)
+        total = None if group_filter or thread is not None else counts[side or "all"]
+        per_page = selectors.THREADS_PER_PAGE
+        page = request.GET.get("page", "")
+        page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+        if total is not None:  # past the end: the last page
+            page = min(page, max(1, -(-total // per_page)))
+        start = (page - 1) * per_page
+        page_threads = list(threads[start : start + per_page + 1])
+        has_next = len(page_threads) > per_page
+        page_threads = page_threads[:per_page]
 
         def decorate(argument):
             argument.can_edit = services.can_edit(argument, user, now=now)
@@ -173,7 +230,7 @@ class DebateView(DebateMixin, View):
                     else HideForm(argument_pk=argument.pk)
                 )
 
-        for thread in page_obj:
+        for thread in page_threads:
             decorate(thread)
             for reply in thread.visible_replies:
                 decorate(reply)
@@ -186,16 +243,23 @@ class DebateView(DebateMixin, View):
                 else ReplyForm(parent_pk=thread.pk)
             )
         return {
-            "page_obj": page_obj,
-            "threads": page_obj.object_list,
+            "threads": page_threads,
+            "thread": thread,
+            "page": page,
+            "has_next": has_next,
+            "first_shown": start + 1,
+            "last_shown": start + len(page_threads),
+            "total": total,
             "sort": sort,
             "sorts": [(key, label) for key, (label, _) in selectors.SORTS.items()],
             "side": side,
             "sides": Argument.Side.choices,
-            "side_counts": selectors.side_counts(motion=motion, user=user, moderator=moderator),
+            "side_counts": counts,
             "group_filter_available": selectors.study_group_filter_available(),
             "group_filter": group_filter,
             "argument_form": argument_form or ArgumentForm(),
+            # Each argument's actions are under this address (one reverse, not four each).
+            "arguments_url": arguments_url(motion),
         }
 
 
@@ -302,6 +366,7 @@ class EndorseView(DebateMixin, View):
                     "topic": motion.task.topic,
                     "next_url": self.redirect_back().url,
                     "endorse_error": error,
+                    "arguments_url": arguments_url(motion),
                 },
             )
         if error:

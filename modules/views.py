@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView
 
+from .content import module_structure
 from .forms import EnrolForm
-from .models import Enrolment, Module, ModuleTutor, Prerequisite
+from .models import Enrolment, Module
 from .services import enrolment_create, enrolment_delete
 
 
@@ -17,25 +18,20 @@ class ModuleDetailView(DetailView):
     template_name = "modules/module_detail.html"
     context_object_name = "module"
 
-    def get_queryset(self):
+    def get_object(self, queryset=None):
+        """The content structure comes from the cache (modules.content); the topics with
+        this user's progress are read fresh."""
         from topics.models import Topic  # topics builds on modules, not the reverse
 
         user = self.request.user
+        module = module_structure(self.kwargs["slug"])
+        if module is None or not module.is_visible_to(user):
+            raise Http404("No module here.")
         topics = Topic.objects.annotate(task_total=Count("tasks"))
         if user.is_authenticated:
             topics = Topic.objects.with_progress_for(user)
-        return Module.objects.visible_to(user).prefetch_related(
-            Prefetch(
-                "prerequisite_links",
-                queryset=Prerequisite.objects.select_related("required"),
-            ),
-            "outcomes",
-            Prefetch("tutor_links", queryset=ModuleTutor.objects.select_related("tutor")),
-            Prefetch("topics", queryset=topics),
-        )
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
+        prefetch_related_objects([module], Prefetch("topics", queryset=topics))
+        return module
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

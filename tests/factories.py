@@ -74,6 +74,9 @@ def grow_debate(motion, *, arguments: int, people: list) -> None:
         for user in people
         if user.pk != argument.author_id
     )
+    from debates.services import counters_rebuild
+
+    counters_rebuild()  # bulk inserts skip the counters the services keep
 
 
 def grow_cohort(module: Module, *, trainees: int, start: int = 0, submitted: bool = True):

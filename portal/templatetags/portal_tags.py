@@ -1,7 +1,13 @@
 import html
 import re
+from functools import lru_cache
 
 from django import template
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
@@ -20,6 +26,11 @@ def markdown_filter(text: str | None) -> SafeString:
 def meta_text(text: str | None, length: int = 160) -> str:
     """Plain text for a meta description: Markdown rendered, tags stripped, one line,
     cut at a word near ``length`` characters (search engines show about 160)."""
+    return _meta_text(text or "", length)
+
+
+@lru_cache(maxsize=1024)
+def _meta_text(text: str, length: int) -> str:
     plain = html.unescape(strip_tags(render_markdown(text or "")))
     plain = re.sub(r"\s+", " ", plain).strip()
     if len(plain) <= length:
@@ -56,3 +67,37 @@ def panels(context, slot: str, obj=None) -> SafeString:
     if request is None:
         return SafeString("")
     return render_panels(slot, request, obj)
+
+
+# Every page's frame (base.html) names the same dozen addresses and assets. Both depend
+# only on the URLconf, the script prefix and the static files' manifest, which are fixed
+# for the life of a process, so each is worked out once per process, not on every page.
+
+
+@lru_cache(maxsize=256)
+def _reverse(name: str, prefix: str, urlconf) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+@register.simple_tag
+def link(name: str) -> str:
+    """``{% url name %}`` for an address without arguments, worked out once per process."""
+    return _reverse(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=256)
+def _static(path: str) -> str:
+    return static(path)
+
+
+@receiver(setting_changed)
+def _forget_addresses(**kwargs) -> None:
+    """Tests that change the settings (override_settings) get fresh addresses."""
+    _reverse.cache_clear()
+    _static.cache_clear()
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    """``{% static path %}``, looked up in the manifest once per process."""
+    return _static(path)

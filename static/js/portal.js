@@ -32,4 +32,21 @@ document.addEventListener("DOMContentLoaded", () => {
   document.body.addEventListener("htmx:afterRequest", (event) => {
     if (problem && event.detail.successful) problem.classList.add("d-none");
   });
+
+  // "Load more arguments": focus the first argument added, so keyboard and screen-reader
+  // users carry on reading where the list grew (the control they used is gone).
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const list = event.detail.target;
+    if (list && list.id === "argument-list") list.dataset.before = list.children.length;
+  });
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    const list = event.detail.target;
+    if (!list || list.id !== "argument-list") return;
+    const first = list.children[Number(list.dataset.before || 0)];
+    const heading = first && first.querySelector("h3");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+  });
 });

@@ -173,3 +173,52 @@ def test_edit_and_delete_without_javascript(live_server, browser, axe, content, 
     assert "Your argument is deleted." in page.content()
     assert not Argument.objects.exists()
     context.close()
+
+
+def test_load_more_arguments_by_keyboard_and_without_javascript(
+    live_server, browser, axe, content, make_user
+):
+    from debates.services import stance_record
+    from tests.factories import grow_debate
+    from topics.models import Motion
+
+    people = [make_user(name=f"Person {n}") for n in range(3)]
+    for user in people:
+        enrolment_create(user=user, module=content)
+    motion = Motion.objects.get(task__topic__module=content, task__topic__number=1)
+    grow_debate(motion, arguments=25, people=people)
+    reader = make_user(name="Rea Reader")
+    enrolment_create(user=reader, module=content)
+    stance_record(user=reader, motion=motion, phase="before", position="for", confidence=3)
+    debate = live_server.url + reverse("debates:detail", args=[content.slug, 1])
+
+    page = _person(browser, live_server, reader)
+    page.goto(debate)
+    threads = page.locator("li.argument-thread")
+    assert threads.count() == 10
+    more = page.get_by_role("link", name="Load more arguments")
+    more.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('li.argument-thread').length === 20")
+    assert page.url == debate  # appended in place, no new page
+    assert page.get_by_role("status").filter(has_text="Showing arguments 1 to 20 of 25.").count()
+    # focus moves to the first argument added, so reading goes on from there
+    focused = page.evaluate("document.activeElement.closest('li.argument-thread') !== null")
+    assert focused
+    axe(page)
+    page.get_by_role("link", name="Load more arguments").click()
+    page.wait_for_function("document.querySelectorAll('li.argument-thread').length === 25")
+    assert page.get_by_role("link", name="Load more arguments").count() == 0
+
+    # Without JavaScript the same link opens the next page, with a way back.
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(f"{live_server.url}/accounts/login/")
+    plain.get_by_label("Email").fill(reader.email)
+    plain.get_by_label("Password").first.fill(PASSWORD)
+    follow(plain.get_by_role("button", name="Sign In"))
+    plain.goto(debate)
+    follow(plain.get_by_role("link", name="Load more arguments"))
+    assert "page=2" in plain.url and plain.locator("li.argument-thread").count() == 10
+    assert plain.get_by_role("link", name="Previous arguments").count() == 1
+    context.close()

@@ -73,3 +73,30 @@ def test_a_reply_posted_on_the_page_tells_the_author(enrolled, motion, client_fo
                     {"text": "A reply by the page."})  # fmt: skip
     assert response.status_code == 302
     assert Notification.objects.get().recipient == ada
+
+
+def test_the_reply_notice_opens_the_thread_even_pages_away(enrolled, motion, client_for):
+    from debates.selectors import THREADS_PER_PAGE
+
+    ada, bo = enrolled(name="Ada Author"), enrolled(name="Bo Replier")
+    argument = _argue(ada, motion, text="The first argument, soon pages down.")
+    reply = _argue(bo, motion, text="A reply to the first argument.", parent=argument)
+    for n in range(THREADS_PER_PAGE + 2):
+        services.argument_create(author=bo, motion=motion, text=f"A newer argument number {n}.",
+                                 side="against", parent=None)  # fmt: skip
+    # Newest first: the first argument is no longer on the first page...
+    topic = motion.task.topic
+    first_page = client_for(ada).get(
+        reverse("debates:detail", args=[topic.module.slug, topic.number])
+    )
+    assert "The first argument, soon pages down." not in first_page.content.decode()
+    # ...but the notice's link opens its thread, reply included, and offers the rest.
+    notice = Notification.objects.get(recipient=ada)
+    html = client_for(ada).get(notice.url.split("#")[0]).content.decode()
+    assert "The first argument, soon pages down." in html
+    assert "A reply to the first argument." in html and f'id="argument-{reply.pk}"' in html
+    assert "A newer argument number" not in html and "Show all the arguments" in html
+    # A thread that is not there (or not to be seen) is said so, not an error.
+    gone = client_for(ada).get(notice.url.split("?")[0] + "?thread=999999")
+    assert gone.status_code == 200
+    assert "This argument is no longer shown in the debate." in gone.content.decode()

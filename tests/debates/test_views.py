@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from debates import services
 from debates.models import Argument, Endorsement, Stance
+from debates.selectors import THREADS_PER_PAGE
 from modules.services import enrolment_create
 from tests.factories import grow_debate, make_module
 from topics.models import TaskCompletion
@@ -324,19 +325,50 @@ def test_sort_and_filter(client_for, content, motion, enrolled):
     assert f"argument-{newer.pk}" not in mine and f"argument-{older.pk}" not in mine
 
 
-def test_five_hundred_arguments_are_paged(client_for, content, motion, enrolled):
+def test_a_thousand_arguments_are_paged(client_for, content, motion, enrolled):
     people = [enrolled() for _ in range(3)]
-    grow_debate(motion, arguments=500, people=people)
+    grow_debate(motion, arguments=1000, people=people)
     client = client_for(people[0])
-    html = client.get(debate_path(content)).content.decode()
-    assert html.count('class="argument-thread mb-3"') == 25
-    assert "Page 1 of 20." in html
-    assert "page=2" in html
-    last = client.get(debate_path(content) + "?page=20&sort=endorsed").content.decode()
-    assert last.count('class="argument-thread mb-3"') == 25
-    assert "?page=19&amp;sort=endorsed#arguments-title" in last  # the sort is kept
-    beyond = client.get(debate_path(content) + "?page=999")
-    assert beyond.status_code == 200 and "Page 20 of 20." in beyond.content.decode()
+    url = debate_path(content)
+    html = client.get(url).content.decode()
+    assert html.count('class="argument-thread mb-3"') == THREADS_PER_PAGE
+    assert "Showing 1 to 10 of 1000." in html
+    # "Load more" is a plain link to the next page that htmx turns into an append.
+    assert 'href="?page=2#arguments-title" hx-get="?page=2" hx-target="#argument-list"' in html
+    last = client.get(url + "?page=100&sort=endorsed").content.decode()
+    assert last.count('class="argument-thread mb-3"') == THREADS_PER_PAGE
+    assert "Showing 991 to 1000 of 1000." in last and "Load more" not in last
+    assert "?page=99&amp;sort=endorsed#arguments-title" in last  # the sort is kept
+    beyond = client.get(url + "?page=999")
+    assert beyond.status_code == 200 and "Showing 991 to 1000 of 1000." in beyond.content.decode()
+
+
+def test_load_more_appends_the_next_page(client_for, content, motion, enrolled):
+    people = [enrolled() for _ in range(3)]
+    grow_debate(motion, arguments=25, people=people)
+    client = client_for(people[0])
+    url = debate_path(content)
+    newest = list(Argument.objects.filter(parent=None).order_by("-created_at", "-pk"))
+    response = client.get(url + "?page=2", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="argument-list")
+    html = response.content.decode()
+    assert "<html" not in html and html.count('class="argument-thread mb-3"') == 10
+    assert f'id="argument-{newest[10].pk}"' in html and f'id="argument-{newest[9].pk}"' not in html
+    assert 'id="arguments-pager" class="arguments-pager" hx-swap-oob="true"' in html
+    assert "Showing arguments 1 to 20 of 25." in html and 'hx-get="?page=3"' in html
+    third = client.get(url + "?page=3", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="argument-list")
+    assert third.content.decode().count('class="argument-thread mb-3"') == 5
+    assert "Load more" not in third.content.decode()
+
+
+def test_load_more_needs_the_stance_before(client_for, content, motion, enrolled):
+    people = [enrolled() for _ in range(3)]
+    grow_debate(motion, arguments=25, people=people)
+    newcomer = enrolled()
+    response = client_for(newcomer).get(
+        debate_path(content) + "?page=2", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="argument-list"
+    )
+    assert "argument-thread" not in response.content.decode()
+    assert response.headers["HX-Redirect"] == debate_path(content)
 
 
 # --- endorsing ---------------------------------------------------------------------------
@@ -464,11 +496,12 @@ def test_the_debate_completes_the_task(client_for, content, motion, trainee_in):
 
 # --- query counts ------------------------------------------------------------------------
 
-# A trainee's tutor check costs no query (the tutor profile comes with the user).
-BEFORE_QUERIES = 8  # session, user, module, motion, participant, stances, argued, done
-ARGUING_QUERIES = 12  # + page count, threads, replies, side counts
-AFTER_QUERIES = 14  # + cohort counts, changed minds
-TUTOR_QUERIES = 13  # no stance queries; threads, replies, counts, cohort; the header's review count
+BEFORE_QUERIES = 8  # session, user, module, motion, participant and tutor, stances, argued, done
+ARGUING_QUERIES = 11  # + side counts, threads, replies (no count of the whole debate)
+AFTER_QUERIES = 12  # + the stance tally (one row, kept on write)
+TUTOR_QUERIES = (
+    10  # no stance queries; side counts, threads, replies, tally; the header's review count
+)
 
 
 def _state_users(enrolled, tutor, motion):
@@ -498,10 +531,11 @@ def test_debate_page_queries_are_fixed(client_for, content, motion, enrolled, tu
             response = clients[state].get(url + "?sort=endorsed")
             assert response.status_code == 200, state
         if state != "before":
-            assert response.content.decode().count('class="argument-thread mb-3"') == 25
+            html = response.content.decode()
+            assert html.count('class="argument-thread mb-3"') == THREADS_PER_PAGE
 
 
-MANAGE_QUERIES = 10
+MANAGE_QUERIES = 9
 
 
 def test_manage_page_queries_are_fixed(client_for, content, motion, enrolled,
@@ -522,7 +556,7 @@ def test_manage_page_queries_are_fixed(client_for, content, motion, enrolled,
         assert client.get(url).status_code == 200
 
 
-ENDORSE_HTMX_QUERIES = 18  # incl. 3 savepoints; the service re-checks the rules
+ENDORSE_HTMX_QUERIES = 17  # incl. 3 savepoints; the service re-checks the rules
 
 
 def test_endorse_queries_are_fixed(client_for, content, motion, enrolled,
