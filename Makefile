@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test test-fast lint format bench bench-pages lighthouse ci clean
+.PHONY: install run test test-fast lint format bench bench-pages lighthouse ci clean cluster cluster-stop cluster-check load
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -77,3 +77,19 @@ clean:
 ## lighthouse: Lighthouse (mobile) over the main pages under production settings; fails under budget
 lighthouse: install
 	$(PY) bench/lighthouse.py
+
+## cluster: nginx + two gunicorn app servers + two job workers on PostgreSQL and Redis, under
+## the production settings (deploy/cluster.py); Ctrl-C or `make cluster-stop` stops it all
+cluster: install
+	$(PY) deploy/cluster.py $(CLUSTER_ARGS)
+
+cluster-stop:
+	$(PY) deploy/cluster.py stop
+
+## cluster-check: start the cluster and prove sign-in limits per client across both app servers
+cluster-check: install
+	$(PY) -m pytest tests/cluster -m cluster -p no:cacheprovider -v $(PYTEST_ARGS)
+
+## load: locust against the cluster, killing an app server and a worker mid-run
+load: install
+	$(PY) bench/load/run.py $(LOAD_ARGS)

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import User
+from .models import User, WorkerHeartbeat
 
 # The admin login goes through allauth, so its rate limits apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -33,3 +33,17 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
     ]
     filter_horizontal = ["groups"]
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    """The job workers alive now (seen in the last few seconds) and lately; read only."""
+
+    list_display = ["worker_id", "hostname", "pid", "started_at", "seen_at"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

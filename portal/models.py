@@ -110,3 +110,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         if not hasattr(self, "_is_tutor"):
             self._is_tutor = self.groups.filter(name=TUTOR_GROUP).exists()
         return self._is_tutor
+
+
+class WorkerHeartbeat(models.Model):
+    """A job worker (``manage.py jobs_worker``) that is alive says so every few seconds.
+    A job left RUNNING by a worker whose heartbeat stopped was cut off mid-run (the
+    worker or its machine died) and is queued again (``portal.jobs.requeue_orphaned``)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} on {self.hostname or '?'} (seen {self.seen_at:%H:%M:%S})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:portal_workerheartbeat_change", args=[self.pk])

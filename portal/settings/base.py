@@ -232,6 +232,13 @@ TASKS = {
     }
 }
 
+# A worker started by `manage.py jobs_worker` beats every JOBS_HEARTBEAT_SECONDS; one
+# silent for JOBS_WORKER_DEAD_AFTER_SECONDS is dead and the jobs it was running are
+# queued again by the next worker's sweep (portal/jobs.py), with the apps' housekeeping.
+JOBS_HEARTBEAT_SECONDS = float(env("JOBS_HEARTBEAT_SECONDS", "5"))
+JOBS_WORKER_DEAD_AFTER_SECONDS = float(env("JOBS_WORKER_DEAD_AFTER_SECONDS", "30"))
+JOBS_SWEEP_SECONDS = float(env("JOBS_SWEEP_SECONDS", "10"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -18,11 +18,13 @@ def structures(transactional_db):
 
 
 def test_the_check_shows_what_may_identify_someone_then_lets_the_trainee_choose(
-    live_server, page, axe, trainee, structures, sign_in
+    live_server, page, axe, trainee, content, structures, sign_in
 ):
+    # About a module: only then has it tutors to submit to.
     reflection = reflection_create(
-        author=trainee, title="After the group", body="We met on 12 March 2024.", cpd_minutes=0
-    )
+        author=trainee, title="After the group", body="We met on 12 March 2024.", cpd_minutes=0,
+        module=content,
+    )  # fmt: skip
     sign_in(page, trainee.email, PASSWORD)
     page.goto(f"{live_server.url}/portfolio/{reflection.pk}/edit/")
     body = page.get_by_label("Your reflection")
@@ -61,10 +63,11 @@ def test_the_check_shows_what_may_identify_someone_then_lets_the_trainee_choose(
 
 
 def test_submit_anyway_from_the_reflection_page(
-    live_server, page, axe, trainee, structures, sign_in
+    live_server, page, axe, trainee, content, structures, sign_in
 ):
     reflection = reflection_create(
         author=trainee,
+        module=content,
         title="Supervision",
         body="My supervisor, Mrs Okafor, suggested I write to jo@example.org.",
         cpd_minutes=0,
@@ -81,9 +84,10 @@ def test_submit_anyway_from_the_reflection_page(
     assert Reflection.objects.get(pk=reflection.pk).status == "submitted"
 
 
-def test_the_check_on_a_phone(live_server, browser, trainee, structures):
+def test_the_check_on_a_phone(live_server, browser, trainee, content, structures):
     reflection = reflection_create(
         author=trainee,
+        module=content,
         title="A long line",
         body="word " * 40 + "my client Johnathan Fitzgerald-Smythe rang 0113 496 0000 " + "x" * 80,
         cpd_minutes=0,

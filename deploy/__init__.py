@@ -1,0 +1,1 @@
+"""Running the portal on several processes or machines: deploy/cluster.py."""
