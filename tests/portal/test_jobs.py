@@ -103,7 +103,7 @@ def test_make_run_serves_and_works_jobs_and_ctrl_c_stops_both(transactional_db, 
             assert time.monotonic() < deadline, out
             time.sleep(0.5)
         children = _children(supervisor.pid)
-        assert len(children) == 2  # runserver and db_worker
+        assert len(children) == 2  # runserver and jobs_worker
         supervisor.send_signal(signal.SIGINT)
         assert supervisor.wait(timeout=30) == 0
         assert not [pid for pid in children if _alive(pid)]

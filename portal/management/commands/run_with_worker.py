@@ -27,7 +27,7 @@ class Command(BaseCommand):
         call_command("jobs_housekeeping", stale_minutes=0, stdout=self.stdout)
         manage = [sys.executable, "manage.py"]
         commands = [[*manage, "runserver", addrport]] + [
-            [*manage, "db_worker", "--worker-id", f"dev-worker-{n + 1}"] for n in range(workers)
+            [*manage, "jobs_worker", "--worker-id", f"dev-worker-{n + 1}"] for n in range(workers)
         ]
         # Each in its own process group, so that Ctrl-C reaches only this supervisor and
         # each child (with its autoreloader's child) is told to stop once, in order.
