@@ -751,6 +751,7 @@ def test_the_privacy_check_comes_before_sharing(group, ann, bob, cat):
     assert "This reflection may identify someone" in page
     assert "<mark>Jane Doe</mark>" in page and "<mark>12/03/1961</mark>" in page
     assert "Share anyway" in page and reverse("reflections:edit", args=[reflection.pk]) in page
+    assert f"Everyone in “{group.name}” will read it." in page and "or share anyway if" in page
     # Others cannot look at the check of someone else's reflection, or for a group not theirs.
     assert signed_in(ann).get(response["Location"]).status_code == 404
     other = reflection_create(author=cat, title="Cat's")
