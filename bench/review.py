@@ -17,13 +17,15 @@ import csv
 import os
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.portal_db import throwaway_portal  # noqa: E402
+
 OUT = ROOT / "bench" / "out" / "review.csv"
 
 TABLE_TRAINEES = 2_000
@@ -58,26 +60,13 @@ def _stream_csv(client, url: str) -> tuple[float, int, int]:
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.dev"
-        os.environ["LOG_LEVEL"] = "WARNING"
-        os.environ["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
-        os.environ.pop("DATABASE_URL", None)
-        os.environ.pop("REDIS_URL", None)
-
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+    with throwaway_portal():
         from django.test import Client
 
         from modules.models import Module, Tutor
         from portal.services import user_create_verified
         from tests.factories import grow_cohort
 
-        call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        call_command("load_content", verbosity=0)
         module = Module.objects.get(slug="psycho-social-interventions")
         tutor = user_create_verified(
             email="bench-tutor@example.org",

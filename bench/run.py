@@ -17,12 +17,13 @@ import io
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.portal_db import throwaway_portal  # noqa: E402
 
 REFLECTIONS = 200
 RUNS = 3
@@ -50,16 +51,7 @@ def body(i: int) -> str:
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.dev"
-        os.environ["LOG_LEVEL"] = "WARNING"
-        os.environ["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
-        os.environ.pop("DATABASE_URL", None)
-        os.environ.pop("REDIS_URL", None)
-
-        import django
-
-        django.setup()
+    with throwaway_portal():
         from django.core.management import call_command
         from pypdf import PdfReader
 
@@ -69,9 +61,6 @@ def main() -> int:
         from reflections.services import reflection_create, reflection_save, reflection_submit
         from topics.models import Task
 
-        call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        call_command("load_content", verbosity=0)
         user = user_create_verified(
             email="bench@example.org",
             password="bench-password-2026",  # noqa: S106 - a throwaway database
