@@ -48,3 +48,10 @@ def render_markdown(text: str | None) -> SafeString:
     if not text:
         return mark_safe("")  # noqa: S308 - empty string
     return mark_safe(_render(str(text)))  # noqa: S308 - cleaned by nh3 above
+
+
+# The help under every Markdown field, so that each form says the same.
+MARKDOWN_HELP = (
+    "Markdown: <code>**bold**</code>, <code>*italic*</code>, <code>- item</code> for a list, "
+    "a blank line between paragraphs."
+)

@@ -3,6 +3,7 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
 from modules.models import LearningOutcome, Module
+from portal.markdown import MARKDOWN_HELP
 
 from .models import (
     BODY_MAX_LENGTH,
@@ -219,10 +220,7 @@ class FeedbackForm(forms.Form):
         strip=False,
         max_length=FEEDBACK_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 10, "class": "font-monospace"}),
-        help_text=(
-            "Markdown: <code>**bold**</code>, <code>*italic*</code>, <code>- item</code> "
-            "for a list, a blank line between paragraphs. Required when you ask for a revision."
-        ),
+        help_text=MARKDOWN_HELP + " Required when you ask for a revision.",
         error_messages={"max_length": "Feedback can hold up to %(limit_value)d characters."},
     )
     outcomes = OutcomeChoiceField(

@@ -9,15 +9,13 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 from django.utils import timezone
 
+from portal.markdown import MARKDOWN_HELP
+
 from .models import NOTES_MAX_LENGTH, MeetingResponse, StudyGroup, normalise_code
 from .services import DURATION_CHOICES, MeetingPlan
 from .services.sharing import COMMENT_MAX_LENGTH
 
 AGENDA_MAX_LENGTH = 10_000
-MARKDOWN_HELP = (
-    "Markdown: <code>**bold**</code>, <code>*italic*</code>, <code>- item</code> for a list, "
-    "a blank line between paragraphs."
-)
 FURTHEST_AHEAD = datetime.timedelta(days=2 * 365)
 
 
