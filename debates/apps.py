@@ -12,3 +12,17 @@ class DebatesConfig(AppConfig):
 
         # The counters kept on write leave a deleted person's stances and endorsements out.
         register_before_user_delete(stances_forget)
+
+        from portal.pagecache import register_model
+
+        from . import models
+
+        # Kept pages (portal.pagecache): a debate page shows everyone's arguments, stances
+        # and endorsements, so any of them changes every kept debate page.
+        def debates(instance):
+            return ("debates",), ()
+
+        for model in (models.Stance, models.Argument, models.Endorsement):
+            register_model(model, debates)
+        for model in (models.ModerationEvent, models.DebateTally):
+            register_model(model, debates)

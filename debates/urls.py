@@ -1,14 +1,19 @@
 from django.urls import path
 
+from portal.pagecache import cached_page
+
 from . import views
+
+# Kept pages (portal.pagecache) that show everyone's arguments.
+debate_page = cached_page(lambda request, **kwargs: ["debates"])
 
 app_name = "debates"
 
 urlpatterns = [
-    path("", views.DebateView.as_view(), name="detail"),
+    path("", debate_page(views.DebateView.as_view()), name="detail"),
     path("stance/", views.StanceView.as_view(), name="stance"),
     path("arguments/", views.ArgumentCreateView.as_view(), name="argue"),
-    path("arguments/<int:pk>/", views.ArgumentManageView.as_view(), name="manage"),
+    path("arguments/<int:pk>/", debate_page(views.ArgumentManageView.as_view()), name="manage"),
     path("arguments/<int:pk>/edit/", views.ArgumentEditView.as_view(), name="edit"),
     path("arguments/<int:pk>/delete/", views.ArgumentDeleteView.as_view(), name="delete"),
     path("arguments/<int:pk>/reply/", views.ReplyCreateView.as_view(), name="reply"),

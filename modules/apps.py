@@ -30,3 +30,12 @@ class ModulesConfig(AppConfig):
         # Whether the signed-in person tutors anything is asked on every page (the
         # review link in the header): their tutor profile comes with them.
         register_user_related("tutor_profile")
+
+        from portal.pagecache import content, owned_by, register_model
+
+        from .models import Enrolment
+
+        # Kept pages (portal.pagecache): content is everyone's; an enrolment is one person's.
+        for model in (Module, Prerequisite, LearningOutcome, Tutor, ModuleTutor):
+            register_model(model, content)
+        register_model(Enrolment, owned_by("user"))

@@ -5,6 +5,7 @@ from django.views.decorators.cache import cache_control
 
 from library.sitemaps import ArticleSitemap, LibrarySitemap
 from modules.sitemaps import ModuleSitemap
+from portal.pagecache import cached_page
 from reflections.views import CertificateVerifyView
 
 from . import views
@@ -26,8 +27,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
-    path("", views.HomeView.as_view(), name="home"),
-    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("", cached_page()(views.HomeView.as_view()), name="home"),
+    path("dashboard/", cached_page()(views.DashboardView.as_view()), name="dashboard"),
     path("accounts/profile/", views.AccountView.as_view(), name="account"),
     path("accounts/profile/my-data/", views.MyDataView.as_view(), name="account_data"),
     path("accounts/profile/delete/", views.AccountDeleteView.as_view(), name="account_delete"),

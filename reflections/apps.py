@@ -21,3 +21,15 @@ class ReflectionsConfig(AppConfig):
         # tutors only; demo reflections waiting for the demo tutor.
         register_panel("nav", panels.review_nav)
         register_demo_seeder(panels.seed_demo)
+
+        from portal.pagecache import content, owned_by, register_model
+
+        from . import models
+
+        # Kept pages (portal.pagecache): a reflection is its author's and, once submitted,
+        # the tutors' queue; feedback too. Writes by QuerySet.update() are in services.
+        register_model(models.ReflectionTemplate, content)
+        register_model(models.Reflection, lambda r: (("review",), (r.author_id,)))
+        register_model(models.Feedback, lambda f: (("review",), (f.reflection.author_id,)))
+        register_model(models.Certificate, owned_by("user"))
+        register_model(models.ExportJob, owned_by("owner"))

@@ -1,14 +1,16 @@
 from django.urls import path
 
+from portal.pagecache import cached_page
+
 from . import review_views as views
 
 app_name = "review"
 
 urlpatterns = [
-    path("", views.ReviewQueueView.as_view(), name="queue"),
-    path("<int:pk>/", views.ReviewDetailView.as_view(), name="detail"),
+    path("", cached_page()(views.ReviewQueueView.as_view()), name="queue"),
+    path("<int:pk>/", cached_page()(views.ReviewDetailView.as_view()), name="detail"),
     path("<int:pk>/claim/", views.ClaimView.as_view(), name="claim"),
     path("<int:pk>/release/", views.ReleaseView.as_view(), name="release"),
-    path("cohort/<slug:slug>/", views.CohortView.as_view(), name="cohort"),
+    path("cohort/<slug:slug>/", cached_page()(views.CohortView.as_view()), name="cohort"),
     path("cohort/<slug:slug>/csv/", views.CohortCsvView.as_view(), name="cohort_csv"),
 ]

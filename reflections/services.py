@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from modules.models import Module
 from portal.jobs import enqueue
+from portal.pagecache import pages_changed
 from topics.models import Task
 
 from .models import (
@@ -55,6 +56,12 @@ def _prepare_pdf(reflection: Reflection, *, autosave: bool = False) -> None:
     request never waits for the layout."""
     throttle = int(AUTOSAVE_PDF_EVERY.total_seconds()) if autosave else None
     enqueue(warm_reflection_pdf, reflection.pk, throttle)
+
+
+def _pages_changed(reflection: Reflection) -> None:
+    """Kept pages (portal.pagecache): the author's, their groups' and the tutors' queue.
+    The writes here go through QuerySet.update(), which sends no signal."""
+    pages_changed(scopes=["review"], users=[reflection.author_id])
 
 
 def _check_author(reflection: Reflection, by) -> None:
@@ -180,6 +187,7 @@ def reflection_save(
     reflection.title, reflection.body, reflection.cpd_minutes = title, body, cpd_minutes
     reflection.updated_at, reflection.version = now, number
     _prepare_pdf(reflection, autosave=autosave)
+    _pages_changed(reflection)
     return reflection
 
 
@@ -238,6 +246,7 @@ def reflection_submit(
     reflection.status, reflection.submitted_at = Reflection.Status.SUBMITTED, now
     reflection.claimed_by, reflection.claimed_at = None, None
     _prepare_pdf(reflection)
+    _pages_changed(reflection)
     return reflection
 
 
@@ -264,6 +273,7 @@ def reflection_withdraw(*, reflection: Reflection, by) -> Reflection:
     reflection.status, reflection.submitted_at = Reflection.Status.DRAFT, None
     reflection.claimed_by, reflection.claimed_at = None, None
     _prepare_pdf(reflection)
+    _pages_changed(reflection)
     return reflection
 
 
@@ -327,6 +337,7 @@ def review_claim(*, reflection: Reflection, by) -> Reflection:
             current=current,
         )
     reflection.claimed_by, reflection.claimed_at = by, now
+    _pages_changed(reflection)
     return reflection
 
 
@@ -337,6 +348,7 @@ def review_release(*, reflection: Reflection, by) -> Reflection:
         claimed_by=None, claimed_at=None
     )
     reflection.claimed_by, reflection.claimed_at = None, None
+    _pages_changed(reflection)
     return reflection
 
 
@@ -425,6 +437,7 @@ def feedback_give(
         actor=tutor,
     )
     _prepare_pdf(reflection)
+    _pages_changed(reflection)
     return feedback
 
 
@@ -432,9 +445,11 @@ def feedback_give(
 def feedback_mark_seen(*, reflection: Reflection, by) -> int:
     """The author has read the feedback on their reflection; returns how many rounds."""
     _check_author(reflection, by)
-    return Feedback.objects.filter(reflection=reflection, seen_at__isnull=True).update(
+    seen = Feedback.objects.filter(reflection=reflection, seen_at__isnull=True).update(
         seen_at=timezone.now()
     )
+    _pages_changed(reflection)
+    return seen
 
 
 # --- certificates --------------------------------------------------------------------------
@@ -476,5 +491,6 @@ def certificate_set_public(*, certificate: Certificate, by, public: bool) -> Cer
     if certificate.user_id != by.pk:
         raise PermissionDenied("Only the holder may change a certificate.")
     Certificate.objects.filter(pk=certificate.pk).update(is_public=public)
+    pages_changed(users=[certificate.user_id])
     certificate.is_public = public
     return certificate

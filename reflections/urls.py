@@ -1,17 +1,19 @@
 from django.urls import path
 
+from portal.pagecache import cached_page
+
 from . import views
 
 app_name = "reflections"
 
 urlpatterns = [
-    path("", views.PortfolioView.as_view(), name="portfolio"),
+    path("", cached_page()(views.PortfolioView.as_view()), name="portfolio"),
     path("new/", views.ReflectionCreateView.as_view(), name="new"),
     path("preview/", views.PreviewView.as_view(), name="preview"),
     path("export/<slug:fmt>/", views.PortfolioExportView.as_view(), name="export"),
     path("exports/<int:pk>/", views.ExportJobView.as_view(), name="export_job"),
     path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export_download"),
-    path("<int:pk>/", views.ReflectionDetailView.as_view(), name="detail"),
+    path("<int:pk>/", cached_page()(views.ReflectionDetailView.as_view()), name="detail"),
     path("<int:pk>/edit/", views.ReflectionEditView.as_view(), name="edit"),
     path("<int:pk>/autosave/", views.AutosaveView.as_view(), name="autosave"),
     path("<int:pk>/history/", views.ReflectionHistoryView.as_view(), name="history"),

@@ -10,7 +10,7 @@ from portal.hooks import (
 from reflections.hooks import register_signoff_source
 from topics.hooks import register_deadline_source, register_event_source
 
-from . import panels, selectors
+from . import pages, panels, selectors
 
 
 def register_all() -> None:
@@ -26,6 +26,7 @@ def register_all() -> None:
     register_personal_data("study_groups", _personal_data)
     register_before_user_delete(_before_user_delete)
     register_demo_seeder(_seed_demo)
+    pages.register()
 
 
 def _personal_data(user):

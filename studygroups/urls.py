@@ -1,6 +1,12 @@
 from django.urls import path
 
+from portal.pagecache import cached_page
+
+from .pages import group_scopes
 from .views import groups, joining, meetings, sharing
+
+# Kept pages (portal.pagecache) of one group.
+group_page = cached_page(lambda request, pk, **kwargs: group_scopes(pk))
 
 app_name = "studygroups"
 
@@ -8,7 +14,7 @@ meeting = "<int:pk>/meetings/<int:meeting>/"
 shared = "<int:pk>/reflections/<int:share>/"
 
 urlpatterns = [
-    path("", groups.MyGroupsView.as_view(), name="list"),
+    path("", cached_page()(groups.MyGroupsView.as_view()), name="list"),
     path("new/", groups.GroupCreateView.as_view(), name="create"),
     path("join/", joining.JoinByCodeView.as_view(), name="join_code"),
     path("join/<str:token>/", joining.JoinByLinkView.as_view(), name="join"),
@@ -18,7 +24,7 @@ urlpatterns = [
     path("share/", sharing.ShareFromReflectionView.as_view(), name="share_reflection"),
     path("share/check/", sharing.ShareCheckView.as_view(), name="share_check"),
     # One group; everything below needs a place in it (or its supervisor's link).
-    path("<int:pk>/", groups.GroupDetailView.as_view(), name="detail"),
+    path("<int:pk>/", group_page(groups.GroupDetailView.as_view()), name="detail"),
     path("<int:pk>/settings/", groups.GroupSettingsView.as_view(), name="settings"),
     path("<int:pk>/code/", groups.RegenerateCodeView.as_view(), name="regenerate_code"),
     path("<int:pk>/leave/", groups.LeaveView.as_view(), name="leave"),
@@ -48,7 +54,7 @@ urlpatterns = [
     ),
     path("<int:pk>/schedule/", meetings.ScheduleAllView.as_view(), name="schedule"),
     path("<int:pk>/meetings/new/", meetings.MeetingCreateView.as_view(), name="meeting_create"),
-    path(meeting, meetings.MeetingDetailView.as_view(), name="meeting"),
+    path(meeting, group_page(meetings.MeetingDetailView.as_view()), name="meeting"),
     path(meeting + "edit/", meetings.MeetingEditView.as_view(), name="meeting_edit"),
     path(meeting + "cancel/", meetings.MeetingCancelView.as_view(), name="meeting_cancel"),
     path(meeting + "calendar.ics", meetings.MeetingCalendarView.as_view(), name="meeting_ics"),

@@ -1,13 +1,19 @@
 from django.urls import include, path
 
+from portal.pagecache import cached_page
+
 from . import progress_views, views
 
 app_name = "topics"
 
 # Relative to /modules/<slug>/topics/.
 urlpatterns = [
-    path("<int:number>/", views.TopicDetailView.as_view(), name="detail"),
-    path("<int:number>/tasks/<int:position>/", views.TaskDetailView.as_view(), name="task"),
+    path("<int:number>/", cached_page()(views.TopicDetailView.as_view()), name="detail"),
+    path(
+        "<int:number>/tasks/<int:position>/",
+        cached_page()(views.TaskDetailView.as_view()),
+        name="task",
+    ),
     path(
         "<int:number>/tasks/<int:position>/done/", progress_views.task_done_view, name="task_done"
     ),
@@ -20,7 +26,7 @@ urlpatterns = [
 
 # The module's own pages (timetable, calendars) sit beside its topics, under /modules/<slug>/.
 module_urlpatterns = [
-    path("timetable/", progress_views.TimetableView.as_view(), name="timetable"),
+    path("timetable/", cached_page()(progress_views.TimetableView.as_view()), name="timetable"),
     path("timetable/calendar.ics", progress_views.timetable_ics_view, name="timetable_ics"),
     path(
         "timetable/feed/reset/", progress_views.calendar_feed_reset_view, name="calendar_feed_reset"

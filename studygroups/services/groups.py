@@ -21,6 +21,7 @@ from ..models import (
     new_join_token,
     new_nonce,
 )
+from ..pages import group_changed
 from ..tokens import invitation_token, supervisor_path
 from .common import GroupError, enrol, lock_group, require
 
@@ -179,6 +180,7 @@ def _claim(invitation: Invitation, **fields) -> None:
         .filter(pk=invitation.pk, expires_at__gt=timezone.now())
         .update(**fields)
     )
+    group_changed(invitation.group_id)
     if not claimed:
         fresh = Invitation.objects.get(pk=invitation.pk)
         raise GroupError(
@@ -219,6 +221,7 @@ def invitation_withdraw(*, invitation: Invitation, by: Membership) -> None:
         "Only the convenor or the person who sent it can withdraw an invitation.",
     )
     Invitation.objects.open().filter(pk=invitation.pk).update(revoked_at=timezone.now())
+    group_changed(invitation.group_id)
 
 
 def _end(membership: Membership, *, removed_by=None) -> None:
@@ -230,6 +233,7 @@ def _end(membership: Membership, *, removed_by=None) -> None:
         SharedReflection.objects.active().filter(
             group_id=membership.group_id, reflection__author_id=membership.user_id
         ).update(revoked_at=now)
+    group_changed(membership.group_id, also=[membership.user_id])
 
 
 def _archive_if_empty(group: StudyGroup) -> bool:
@@ -241,6 +245,7 @@ def _archive_if_empty(group: StudyGroup) -> bool:
     group.memberships.active().update(left_at=now)
     group.invitations.open().update(revoked_at=now)
     StudyGroup.objects.filter(pk=group.pk).update(archived_at=now)
+    group_changed(group.pk)
     group.archived_at = now
     return True
 
@@ -259,6 +264,7 @@ def membership_leave(*, membership: Membership, successor: Membership | None = N
         heir = people.filter(pk=successor.pk).first() if successor else None
         heir = heir or people.order_by("joined_at", "pk").first()
         Membership.objects.filter(pk=heir.pk).update(role=Membership.Role.CONVENOR)
+        group_changed(group.pk)
         notices.group_activity(
             group,
             recipients=[heir.user],
@@ -300,6 +306,7 @@ def convenor_handover(*, group: StudyGroup, by: Membership, to: Membership) -> N
     lock_group(group)
     Membership.objects.filter(pk=by.pk).update(role=Membership.Role.MEMBER)
     Membership.objects.filter(pk=to.pk).update(role=Membership.Role.CONVENOR)
+    group_changed(group.pk)
     notices.group_activity(
         group,
         recipients=[to.user],
@@ -312,6 +319,7 @@ def convenor_handover(*, group: StudyGroup, by: Membership, to: Membership) -> N
 @transaction.atomic
 def progress_visibility_set(*, membership: Membership, hidden: bool) -> None:
     Membership.objects.filter(pk=membership.pk).update(progress_hidden=hidden)
+    group_changed(membership.group_id)
     membership.progress_hidden = hidden
 
 

@@ -24,6 +24,7 @@ from ..models import (
     StudyGroup,
     TopicGuide,
 )
+from ..pages import group_changed
 from .common import GroupError, may_schedule, require
 
 REMINDER_BEFORE = timedelta(hours=24)
@@ -131,6 +132,7 @@ def meeting_update(*, meeting: Meeting, by: Membership, plan: MeetingPlan) -> Me
     Meeting.objects.filter(pk=meeting.pk).update(
         **fields, sequence=F("sequence") + 1, updated_at=now
     )
+    group_changed(meeting.group_id)
     meeting.refresh_from_db()
     if moved:
         _schedule_reminder(meeting)
@@ -152,6 +154,7 @@ def meeting_cancel(*, meeting: Meeting, by: Membership) -> Meeting:
         cancelled_at=now, cancelled_by=by.user, sequence=F("sequence") + 1, updated_at=now
     )
     require(bool(cancelled), "This meeting was cancelled already.")
+    group_changed(meeting.group_id)
     meeting.refresh_from_db()
     notices.meeting_changed(meeting, actor=by.user, change="cancelled")
     return meeting
@@ -229,6 +232,7 @@ def notes_save(
         notes=body, notes_version=F("notes_version") + 1, notes_updated_at=now,
         notes_updated_by=by.user,
     )  # fmt: skip
+    group_changed(meeting.group_id)
     if not updated:
         current = Meeting.objects.select_related("notes_updated_by").get(pk=meeting.pk)
         who = current.notes_updated_by.get_full_name() if current.notes_updated_by else "someone"
@@ -281,6 +285,7 @@ def action_item_set_done(*, item: ActionItem, by: Membership, done: bool) -> Act
     )
     item.done_at = timezone.now() if done else None
     ActionItem.objects.filter(pk=item.pk).update(done_at=item.done_at)
+    group_changed(item.meeting.group_id)
     return item
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from .. import notices
 from ..models import GroupComment, Membership, SharedReflection, SignOff, StudyGroup
+from ..pages import group_changed
 from .common import GroupError, require
 
 COMMENT_MAX_LENGTH = 10_000
@@ -55,6 +56,7 @@ def reflection_unshare(*, share: SharedReflection, by) -> None:
     SharedReflection.objects.filter(pk=share.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    group_changed(share.group_id)
 
 
 @transaction.atomic
