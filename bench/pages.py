@@ -214,7 +214,7 @@ def wrk(args, url: str, cookie: str, *, drain: str) -> dict:
 
 def measure(args, data: dict) -> list[dict]:
     base = f"http://127.0.0.1:{args.port}"
-    cookies = {who: f"{data['cookie_name']}={value}" for who, value in data["sessions"].items()}
+    cookies = data["cookies"]
     pages = data["pages"]
     if args.only:
         wanted = {name.strip() for name in args.only.split(",")}

@@ -7,10 +7,10 @@ trainee would. Then it times the export the way the download view makes it:
 
 - warm: the usual case, where the job each explicit save queued has already laid out
   that reflection's pages (reflections/pdf.py), so the export adds the cover and joins;
-- cold: the kept layouts deleted first, so WeasyPrint lays out every reflection.
+- cold: the kept layouts deleted first, so every reflection is laid out (ReportLab).
 
-Run with `make bench`. Exits non-zero if the warm median is over 5 s or the PDF does
-not hold every reflection.
+Run with `make bench`. Exits non-zero if the cold export or the warm median is over 5 s
+or the PDF does not hold every reflection.
 """
 
 import io
@@ -84,7 +84,7 @@ def main() -> int:
                 body=body(i + 1),
                 cpd_minutes=30 + i % 90,
             )
-            if i % 7 == 0:
+            if i % 7 == 0 and reflection.task_id:  # free reflections are not reviewed
                 reflection_submit(reflection=reflection, by=user)
         # Each save queued its layout as a job: a worker does them, as in production.
         call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
@@ -124,7 +124,7 @@ def main() -> int:
         if found != REFLECTIONS:
             print("FAIL: the PDF does not hold every reflection.")
             return 1
-        if median > LIMIT_SECONDS:
+        if median > LIMIT_SECONDS or cold_wall > LIMIT_SECONDS:
             print(f"FAIL: over the {LIMIT_SECONDS:.0f} s limit.")
             return 1
         print(f"OK: under the {LIMIT_SECONDS:.0f} s limit.")

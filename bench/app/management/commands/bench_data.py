@@ -23,9 +23,11 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 PARAGRAPH = (
     "In the session I used **open questions** and reflective listening to explore the "
@@ -428,12 +430,16 @@ class Command(BaseCommand):
         pages += [{"name": n, "url": u, "who": "tutor"} for n, u in tutor_pages.items()]
         return {
             "floor": reverse("bench_floor"),
-            "cookie_name": settings.SESSION_COOKIE_NAME,
-            "sessions": {"trainee": self.session(trainee), "tutor": self.session(tutor)},
+            "cookies": {"trainee": self.cookies(trainee), "tutor": self.cookies(tutor)},
             "pages": pages,
         }
 
-    def session(self, user) -> str:
+    def cookies(self, user) -> str:
+        """The cookies a browser holds after signing in and seeing one page: the session
+        (made by the configured engine, so the served portal reads it) and the CSRF
+        cookie every page with a form sets."""
         client = Client()
         client.force_login(user)
-        return client.cookies[settings.SESSION_COOKIE_NAME].value
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+        return f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
