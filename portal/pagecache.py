@@ -11,8 +11,8 @@ built from, read before the view ran:
 - ``review``: the tutors' queue (only for tutors, whose header shows the waiting count);
 - what the view adds: ``debates`` on a debate page, ``group:<id>`` on a group's pages.
 
-A write gives each scope it changes a new version (``pages_changed``), once at once and
-once when its transaction commits, so a page rendered from data read before the commit is
+A write gives each scope it changes a new version (``pages_changed``), at once and again
+when its transaction commits, so a page rendered from data read before the commit is
 never kept as current. A visit whose scopes still have the versions of the kept page gets
 that page; any other visit renders afresh. Who bumps what:
 
@@ -66,9 +66,21 @@ def pages_changed(*, scopes: Iterable[str] = (), users: Iterable = ()) -> None:
     keys = set(scopes) | {user_scope(u) for u in users if u}
     if not keys:
         return
-    keys = sorted(keys)
-    _bump(keys)
-    transaction.on_commit(lambda: _bump(keys))
+    _bump(sorted(keys))
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        # Again when the transaction commits: a page rendered from data read before the
+        # commit could have been kept with the first new version. The keys of all the
+        # writes of one transaction are bumped together; after a rollback the leftovers
+        # go with the next commit (one miss more, never a stale page).
+        connection.__dict__.setdefault("_pagecache_pending", set()).update(keys)
+        transaction.on_commit(lambda: _flush(connection))
+
+
+def _flush(connection) -> None:
+    keys = connection.__dict__.pop("_pagecache_pending", None)
+    if keys:
+        _bump(sorted(keys))
 
 
 def register_model(model, scopes: Callable[[object], tuple[Iterable[str], Iterable]]) -> None:
