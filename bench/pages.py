@@ -19,6 +19,7 @@ when its ratio is within 10 % of the small set's.
     make bench-pages                          # SQLite, the small set
     make bench-pages ARGS="--scale"           # SQLite at scale
     make bench-pages ARGS="--db postgres"     # DATABASE_URL and REDIS_URL (defaults below)
+    make bench-pages ARGS="--no-page-cache --tag nocache"   # every visit renders
 
 Exits non-zero when a page misses its target.
 """
@@ -58,6 +59,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="keep the data of the last run")
     parser.add_argument("--tag", default="", help="a prefix for the CSV, e.g. 'before'")
     parser.add_argument("--only", default="", help="comma-separated page names")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="PAGE_CACHE_SECONDS=0: every visit renders (the first visit after a change)",
+    )
     return parser.parse_args()
 
 
@@ -78,6 +84,8 @@ def environment(args) -> dict[str, str]:
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
     )
+    if args.no_page_cache:
+        env["PAGE_CACHE_SECONDS"] = "0"
     if args.db == "postgres":
         env["DATABASE_URL"] = os.environ.get("DATABASE_URL", PG_DEFAULT)
         env["REDIS_URL"] = os.environ.get("REDIS_URL", REDIS_DEFAULT)

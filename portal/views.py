@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -39,7 +39,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         # The dashboard reads the apps from above, through their public selectors.
         from modules.models import Module, tutor_profile_of
-        from reflections.review import ReviewCounts
+        from reflections.review import ReviewCounts, waiting_in_module
         from reflections.selectors import recent_for_user
         from topics.models import Topic
         from topics.selectors import dashboard_progress
@@ -52,11 +52,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         if tutor_profile_of(user) is not None:  # no query for people who tutor nothing
             tutored = list(
                 Module.objects.tutored_by(user)
-                .annotate(
-                    waiting=Count(
-                        "reflections", filter=Q(reflections__status="submitted"), distinct=True
-                    )
-                )
+                .annotate(waiting=waiting_in_module())
                 .prefetch_related(
                     Prefetch(
                         "topics", queryset=Topic.objects.filter(tasks__kind="debate").distinct()

@@ -110,6 +110,10 @@ class Reflection(models.Model):
         blank=True,
         related_name="reflections",
         help_text="The task's module, or the module a free reflection is about.",
+        # The review-queue index (module, status, submitted_at) starts with the module:
+        # a second index on it alone only lures the planner into scanning every
+        # reflection of the module for the few that wait.
+        db_index=False,
     )
     template = models.ForeignKey(
         ReflectionTemplate,

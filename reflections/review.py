@@ -12,11 +12,11 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest, Lower
@@ -45,6 +45,20 @@ class ReviewCounts:
     waiting: int
 
 
+def waiting_in_module():
+    """An annotation for modules: how many reflections wait for review in each. A count
+    in a subquery, read from the review-queue index (module, status, submitted_at), so
+    a module's drafts and reviewed reflections are never scanned."""
+    waiting = (
+        Reflection.objects.filter(module=OuterRef("pk"), status=Reflection.Status.SUBMITTED)
+        .order_by()
+        .values("module")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(waiting), 0)
+
+
 def review_counts(request) -> ReviewCounts | None:
     """For the header: how many modules the signed-in person tutors and how many
     reflections wait in them. None (no query) for people with no tutor profile; one query
@@ -54,15 +68,12 @@ def review_counts(request) -> ReviewCounts | None:
     user = request.user
     counts = None
     if tutor_profile_of(user) is not None:
-        row = Module.objects.tutored_by(user).aggregate(
-            modules=Count("pk", distinct=True),
-            waiting=Count(
-                "reflections",
-                filter=Q(reflections__status=Reflection.Status.SUBMITTED),
-                distinct=True,
-            ),
+        row = (
+            Module.objects.tutored_by(user)
+            .annotate(waiting=waiting_in_module())
+            .aggregate(modules=Count("pk"), waiting=Sum("waiting"))
         )
-        counts = ReviewCounts(modules=row["modules"], waiting=row["waiting"])
+        counts = ReviewCounts(modules=row["modules"], waiting=row["waiting"] or 0)
     request._review_counts = counts
     return counts
 
@@ -100,10 +111,15 @@ def queue(
     revised = Feedback.objects.filter(
         reflection=OuterRef("pk"), decision=Feedback.Decision.REVISION_REQUESTED
     )
+    # The last decision in a subquery, not MAX over a join: no GROUP BY, so the waiting
+    # queue is read in order from the (module, status, submitted_at) index.
+    decided = Feedback.objects.filter(reflection=OuterRef("pk")).order_by("-created_at")
     rows = (
         Reflection.objects.reviewable_by(user)
         .select_related("author", "task__topic", "module", "claimed_by")
-        .annotate(was_revised=Exists(revised), decided_at=Max("feedback__created_at"))
+        .annotate(
+            was_revised=Exists(revised), decided_at=Subquery(decided.values("created_at")[:1])
+        )
     )
     if module is not None:
         rows = rows.filter(module=module)
