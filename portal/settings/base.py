@@ -160,6 +160,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "portal_cache",
+            # Kept pages (portal.pagecache) are a few per active visitor, for a minute:
+            # room for a few thousand before the oldest third is dropped.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
