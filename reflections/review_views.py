@@ -59,6 +59,7 @@ class ReviewQueueView(TutorRequiredMixin, View):
             task=filters.get("task"),
             state=state,
             trainee=filters.get("trainee", ""),
+            within=modules,
         )
         page = Paginator(rows, review.QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
         review.decorate_queue_rows(page.object_list)
