@@ -38,4 +38,4 @@ class ModulesConfig(AppConfig):
         # Kept pages (portal.pagecache): content is everyone's; an enrolment is one person's.
         for model in (Module, Prerequisite, LearningOutcome, Tutor, ModuleTutor):
             register_model(model, content)
-        register_model(Enrolment, owned_by("user"))
+        register_model(Enrolment, owned_by("user", "cohort"))  # the tutors' cohort table too

@@ -110,9 +110,10 @@ def content(instance) -> tuple[Iterable[str], Iterable]:
     return ("site",), ()
 
 
-def owned_by(field: str) -> Callable[[object], tuple[Iterable[str], Iterable]]:
-    """For ``register_model``: a row that belongs to the person in ``field``."""
-    return lambda instance: ((), (getattr(instance, f"{field}_id"),))
+def owned_by(field: str, *scopes: str) -> Callable[[object], tuple[Iterable[str], Iterable]]:
+    """For ``register_model``: a row that belongs to the person in ``field`` (and shows
+    on the pages of ``scopes`` too)."""
+    return lambda instance: (scopes, (getattr(instance, f"{field}_id"),))
 
 
 class PageCacheMiddleware:

@@ -127,11 +127,8 @@ def queue(
         reviewable = Reflection.objects.filter(module__in=[m.pk for m in within]).filter(
             ~Q(status=Reflection.Status.DRAFT) | Q(shared_with_tutor=True)
         )
-    rows = (
-        reviewable.select_related("author", "task__topic", "module", "claimed_by")
-        .annotate(
-            was_revised=Exists(revised), decided_at=Subquery(decided.values("created_at")[:1])
-        )
+    rows = reviewable.select_related("author", "task__topic", "module", "claimed_by").annotate(
+        was_revised=Exists(revised), decided_at=Subquery(decided.values("created_at")[:1])
     )
     if module is not None:
         rows = rows.filter(module=module)

@@ -14,6 +14,8 @@ class TopicsConfig(AppConfig):
         for model in (models.Topic, models.Task, models.Motion, models.Resource):
             register_model(model, content)
         register_model(models.ChecklistItem, content)
-        for model in (models.TaskCompletion, models.ChecklistTick, models.TimetableTarget):
-            register_model(model, owned_by("user"))
+        # Progress and targets also show in the tutors' cohort table.
+        for model in (models.TaskCompletion, models.TimetableTarget):
+            register_model(model, owned_by("user", "cohort"))
+        register_model(models.ChecklistTick, owned_by("user"))
         register_model(models.CalendarFeedToken, owned_by("user"))

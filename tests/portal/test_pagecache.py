@@ -183,3 +183,12 @@ def test_a_write_in_a_transaction_is_announced_again_when_it_commits():
     # A page rendered before the commit and kept with the first new version is stale too.
     after = cache.get_many(["page:v:site", "page:v:user:7"])
     assert all(after[key] != during[key] for key in during)
+
+
+def test_the_tutors_cohort_table_follows_a_trainees_progress(client_for, learner, tutor, content):
+    tutor_client = client_for(tutor)
+    url = reverse("review:cohort", kwargs={"slug": content.slug})
+    before = keep(tutor_client, url)
+    task = Task.objects.get(topic__module=content, topic__number=1, position=1)
+    task_mark_done(user=learner, task=task)  # no request of the tutor's, no review write
+    assert tutor_client.get(url).content.decode() != before
