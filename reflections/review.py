@@ -52,7 +52,7 @@ def waiting_in_module():
         Reflection.objects.filter(module=OuterRef("pk"), status=Reflection.Status.SUBMITTED)
         .order_by()
         .values("module")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # COUNT(*): read from the index alone
         .values("n")
     )
     return Coalesce(Subquery(waiting), 0)
@@ -121,12 +121,15 @@ def queue(
     # The last decision in a subquery, not MAX over a join: no GROUP BY, so the waiting
     # queue is read in order from the (module, status, submitted_at) index.
     decided = Feedback.objects.filter(reflection=OuterRef("pk")).order_by("-created_at")
+    waiting = state in (QueueState.WAITING, QueueState.NEW, QueueState.RESUBMITTED)
     if within is None:
         reviewable = Reflection.objects.reviewable_by(user)
     else:
-        reviewable = Reflection.objects.filter(module__in=[m.pk for m in within]).filter(
-            ~Q(status=Reflection.Status.DRAFT) | Q(shared_with_tutor=True)
-        )
+        reviewable = Reflection.objects.filter(module__in=[m.pk for m in within])
+        if not waiting:  # a waiting reflection is submitted, so its tutors may read it
+            reviewable = reviewable.filter(
+                ~Q(status=Reflection.Status.DRAFT) | Q(shared_with_tutor=True)
+            )
     rows = reviewable.select_related("author", "task__topic", "module", "claimed_by").annotate(
         was_revised=Exists(revised), decided_at=Subquery(decided.values("created_at")[:1])
     )
@@ -140,7 +143,6 @@ def queue(
         rows = rows.filter(
             Q(author__full_name__icontains=trainee) | Q(author__email__icontains=trainee)
         )
-    waiting = state in (QueueState.WAITING, QueueState.NEW, QueueState.RESUBMITTED)
     if waiting:
         rows = rows.filter(status=Reflection.Status.SUBMITTED)
         if state == QueueState.NEW:

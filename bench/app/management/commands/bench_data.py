@@ -22,7 +22,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management import BaseCommand, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
@@ -76,6 +76,7 @@ class Command(BaseCommand):
                 self.cohort_reflections(module, cohort, count=reflections)
                 self.cohort_arguments(module, cohort, count=arguments)
         self.recount()
+        self.settle()
         pages = self.pages(trainee, tutor, module, reflection)
         with open(out, "w") as handle:
             json.dump(pages, handle, indent=2)
@@ -83,6 +84,14 @@ class Command(BaseCommand):
             f"Bench data built in {time.monotonic() - started:.0f} s; "
             f"{len(pages['pages'])} pages written to {out}."
         )
+
+    def settle(self) -> None:
+        """On PostgreSQL, what autovacuum does soon after a bulk load in a running portal:
+        planner statistics and the visibility map that lets a count read an index alone.
+        (SQLite gathers no statistics unless asked, and the portal does not ask.)"""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
 
     # --- the people ------------------------------------------------------------------
 
