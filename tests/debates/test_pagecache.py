@@ -1,6 +1,7 @@
 """Kept debate pages (portal.pagecache) show everyone's arguments the moment they exist."""
 
 from debates import services
+from tests.kept_pages import keep
 
 from .conftest import debate_path
 
@@ -9,13 +10,6 @@ def stance(user, motion):
     services.stance_record(
         user=user, motion=motion, phase="before", position="undecided", confidence=2
     )
-
-
-def keep(client, url) -> str:
-    for _ in range(2):
-        response = client.get(url)
-        assert response.status_code == 200
-    return response.content.decode()
 
 
 def test_another_persons_argument_and_a_tutors_hiding_are_seen_at_once(

@@ -16,18 +16,11 @@ from notifications.services import notify
 from portal.pagecache import pages_changed
 from reflections.models import Reflection
 from reflections.services import feedback_give, reflection_create, reflection_submit
+from tests.kept_pages import keep
 from topics.models import Task, Topic
 from topics.services import task_mark_done
 
 HIT_QUERIES = 2  # the session and the user, as on any signed-in request (none on Redis)
-
-
-def keep(client, url) -> str:
-    """Visit twice: the page is kept (or was already)."""
-    for _ in range(2):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    return response.content.decode()
 
 
 def served_from_cache(client, url, django_assert_max_num_queries) -> str:

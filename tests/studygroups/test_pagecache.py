@@ -6,17 +6,11 @@ from datetime import timedelta
 from django.urls import reverse
 
 from studygroups import services
+from tests.kept_pages import keep
 from topics.models import Task
 from topics.services import task_mark_done
 
 from .conftest import place, plan
-
-
-def keep(client, url) -> str:
-    for _ in range(2):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    return response.content.decode()
 
 
 def test_a_moved_meeting_reaches_every_members_kept_pages(client_for, group, ann, bob, schedule,
