@@ -8,6 +8,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 
+from portal.forms import SingleLineMixin
+
 from .models import REASON_MAX_LENGTH, Argument, Position, Stance
 from .validation import clean_argument_text, clean_one_line
 
@@ -22,7 +24,7 @@ def _helper(*fields, submit: str) -> FormHelper:
     return helper
 
 
-class StanceForm(forms.Form):
+class StanceForm(SingleLineMixin, forms.Form):
     position = forms.ChoiceField(
         label="Where do you stand on the motion?",
         choices=Position.choices,
@@ -113,7 +115,7 @@ class EditArgumentForm(forms.Form):
         return clean_argument_text(self.cleaned_data.get("text"))
 
 
-class HideForm(forms.Form):
+class HideForm(SingleLineMixin, forms.Form):
     reason = forms.CharField(
         label="Reason for hiding (the author sees it)",
         required=False,

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
+from portal.ids import parse_id
 from topics.models import Motion, Task, TaskCompletion
 from topics.views import ModuleContentMixin
 
@@ -204,7 +205,7 @@ class DebateView(DebateMixin, View):
             threads = selectors.filter_for_group_members(threads, user=user, module=module)
         # One thread only (the link of a reply notice: the argument may be pages away).
         thread = request.GET.get("thread", "")
-        thread = int(thread) if thread.isdigit() and 0 < int(thread) < 2**31 else None
+        thread = parse_id(thread) or None
         if thread is not None:
             threads = threads.filter(pk=thread)
         # Pages of THREADS_PER_PAGE, fetched with one more to know whether there is a next:
@@ -213,7 +214,8 @@ class DebateView(DebateMixin, View):
         total = None if group_filter or thread is not None else counts[side or "all"]
         per_page = selectors.THREADS_PER_PAGE
         page = request.GET.get("page", "")
-        page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+        page = parse_id(page) or 1
+        page = page if page < 100_000 else 1
         if total is not None:  # past the end: the last page
             page = min(page, max(1, -(-total // per_page)))
         start = (page - 1) * per_page

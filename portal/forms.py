@@ -1,11 +1,43 @@
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import User
 
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: none
+# belongs in a name, a title or a place, and each would break a line in an email's subject
+# or a calendar entry.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+SINGLE_LINE_MESSAGE = "Use one line of plain text: no line breaks, tabs or control characters."
 
-class SignupForm(forms.Form):
+
+def refuse_control_characters(value) -> None:
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise ValidationError(SINGLE_LINE_MESSAGE, code="control_characters")
+
+
+class SingleLineMixin:
+    """Every one-line text box of the form (``TextInput``, not a password) refuses control
+    characters with a clear message next to the field (fields added in ``__init__``
+    included: the check is attached when the form is cleaned)."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if (
+                isinstance(field, forms.CharField)
+                and isinstance(widget, forms.TextInput)
+                and not isinstance(widget, forms.PasswordInput)
+                and refuse_control_characters not in field.validators
+            ):
+                field.validators.append(refuse_control_characters)
+        super().full_clean()
+
+
+class SignupForm(SingleLineMixin, forms.Form):
     """Extra fields for allauth's sign-up form (allauth adds email and password)."""
 
     full_name = forms.CharField(
@@ -20,7 +52,7 @@ class SignupForm(forms.Form):
         user.save(update_fields=["full_name"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name"]

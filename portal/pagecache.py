@@ -25,6 +25,14 @@ that page; any other visit renders afresh. Who bumps what:
 Pages are kept for ``PAGE_CACHE_SECONDS`` at most (relative times, "overdue" flags), and
 never when the visit carries a message to show, comes from htmx, lacks a CSRF cookie, or
 when the answer is not a plain 200 page, sets a cookie or queues a message.
+
+Everything here lives in a cache of its own (the ``pages`` alias: its own table on the
+database cache, its own key prefix on Redis), so page entries can never push out the
+sign-in rate limits or the sessions kept in the default cache. Every entry has a lifetime
+(a version lasts ``VERSION_SECONDS``: a version that is gone reads as a new one, so the
+page is rendered afresh), and a view's own scopes are named only for what the visitor may
+see (``scopes`` returns None otherwise): nothing a visitor can type into a URL grows the
+cache for good.
 """
 
 import hashlib
@@ -33,7 +41,7 @@ from functools import wraps
 from uuid import uuid4
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -43,6 +51,15 @@ from django.urls import reverse
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _PREFIX = "page:"
 _VERSION = "page:v:"
+ALIAS = "pages"
+# A scope's version outlives every page kept with it (PAGE_CACHE_SECONDS) many times over;
+# when it lapses the next visit reads a new one and renders afresh.
+VERSION_SECONDS = 24 * 60 * 60
+
+
+def page_cache():
+    """The cache that holds kept pages and their versions (never the default one)."""
+    return caches[ALIAS]
 
 
 def seconds() -> int:
@@ -58,7 +75,7 @@ def user_scope(user_id) -> str:
 
 def _bump(keys: list[str]) -> None:
     token = uuid4().hex
-    cache.set_many({_VERSION + key: token for key in keys}, timeout=None)
+    page_cache().set_many({_VERSION + key: token for key in keys}, timeout=VERSION_SECONDS)
 
 
 def pages_changed(*, scopes: Iterable[str] = (), users: Iterable = ()) -> None:
@@ -158,9 +175,10 @@ def _page_key(request) -> str:
 
 
 def _versions(keys: list[str], found: dict) -> tuple:
+    cache = page_cache()
     missing = {key: uuid4().hex for key in keys if key not in found}
     for key, token in missing.items():
-        if not cache.add(key, token, timeout=None):
+        if not cache.add(key, token, timeout=VERSION_SECONDS):
             missing[key] = cache.get(key) or token
     return tuple(found.get(key) or missing[key] for key in keys)
 
@@ -174,10 +192,11 @@ def _keepable(request, response) -> bool:
     return not getattr(storage, "_queued_messages", None) and not request.session.modified
 
 
-def cached_page(scopes: Callable[..., Iterable[str]] | None = None):
+def cached_page(scopes: Callable[..., Iterable[str] | None] | None = None):
     """Keep the view's GET pages per visitor (see the module's docstring). ``scopes``
     gets the request and the URL's keyword arguments and names the scopes the page shows
-    besides site, the visitor and (for tutors) the review queue."""
+    besides site, the visitor and (for tutors) the review queue; or None when the visitor
+    may not see what the URL names (then the view answers, and nothing is kept)."""
 
     def decorator(view):
         @wraps(view)
@@ -189,7 +208,11 @@ def cached_page(scopes: Callable[..., Iterable[str]] | None = None):
             if getattr(user, "tutor_profile", None) is not None:
                 names.append("review")
             if scopes is not None:
-                names.extend(scopes(request, **kwargs))
+                own = scopes(request, **kwargs)
+                if own is None:
+                    return view(request, *args, **kwargs)
+                names.extend(own)
+            cache = page_cache()
             keys = [_VERSION + name for name in names]
             page_key = _page_key(request)
             found = cache.get_many([page_key, *keys])

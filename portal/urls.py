@@ -38,7 +38,7 @@ urlpatterns = [
     path("modules/", include("modules.urls")),
     path("library/", include("library.urls")),
     path("modules/<slug:module_slug>/", include("topics.urls")),
-    path("modules/<slug:module_slug>/topics/<int:number>/debate/", include("debates.urls")),
+    path("modules/<slug:module_slug>/topics/<id:number>/debate/", include("debates.urls")),
     path("portfolio/", include("reflections.urls")),
     path("review/", include("reflections.review_urls")),
     path("verify/<str:code>/", CertificateVerifyView.as_view(), name="certificate_verify"),

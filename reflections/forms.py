@@ -3,6 +3,8 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
 from modules.models import LearningOutcome, Module
+from portal import ids
+from portal.forms import SingleLineMixin
 from portal.markdown import MARKDOWN_HELP
 
 from .models import (
@@ -17,7 +19,7 @@ from .models import (
 from .review import CohortShow, CohortSort, QueueState
 
 
-class StructureChoiceField(forms.ModelChoiceField):
+class StructureChoiceField(ids.ModelChoiceField):
     def label_from_instance(self, obj: ReflectionTemplate) -> str:
         return f"{obj.name} – {obj.description}" if obj.description else obj.name
 
@@ -29,7 +31,7 @@ def _clean_title(value: str) -> str:
     return value
 
 
-class NewReflectionForm(forms.Form):
+class NewReflectionForm(SingleLineMixin, forms.Form):
     """Step one: a title and a structure whose headings the editor starts with."""
 
     title = forms.CharField(
@@ -47,7 +49,7 @@ class NewReflectionForm(forms.Form):
         error_messages={"required": "Choose a structure to start from."},
         help_text="The structure's headings are put into your reflection; you can change them.",
     )
-    module = forms.ModelChoiceField(
+    module = ids.ModelChoiceField(
         queryset=Module.objects.none(),
         required=False,
         label="Module (optional)",
@@ -79,7 +81,7 @@ class NewReflectionForm(forms.Form):
         return _clean_title(self.cleaned_data["title"])
 
 
-class ReflectionForm(forms.Form):
+class ReflectionForm(SingleLineMixin, forms.Form):
     """The editor. ``version`` is the version the text was based on (lost-update check)."""
 
     title = forms.CharField(
@@ -206,7 +208,7 @@ class QueueFilterForm(forms.Form):
         return data
 
 
-class OutcomeChoiceField(forms.ModelMultipleChoiceField):
+class OutcomeChoiceField(ids.ModelMultipleChoiceField):
     def label_from_instance(self, obj: LearningOutcome) -> str:
         return f"{obj.position}. {obj.text}"
 

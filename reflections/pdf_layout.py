@@ -38,6 +38,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from portal.ids import parse_id
+
 BLUE, GREY, DARK = (
     colors.HexColor("#0b5c8a"),
     colors.HexColor("#555555"),
@@ -333,7 +335,7 @@ def _list(node: Node, style: ParagraphStyle, sheet: dict) -> ListFlowable:
         items,
         bulletType="1" if ordered else "bullet",
         bulletFormat="%s." if ordered else None,
-        start=int(start) if ordered and start and start.isdigit() else (1 if ordered else None),
+        start=(parse_id(start) or 1) if ordered else None,
         leftIndent=14,
         bulletFontSize=style.fontSize,
         bulletFontName=style.fontName,

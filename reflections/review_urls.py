@@ -8,9 +8,9 @@ app_name = "review"
 
 urlpatterns = [
     path("", cached_page()(views.ReviewQueueView.as_view()), name="queue"),
-    path("<int:pk>/", cached_page()(views.ReviewDetailView.as_view()), name="detail"),
-    path("<int:pk>/claim/", views.ClaimView.as_view(), name="claim"),
-    path("<int:pk>/release/", views.ReleaseView.as_view(), name="release"),
+    path("<id:pk>/", cached_page()(views.ReviewDetailView.as_view()), name="detail"),
+    path("<id:pk>/claim/", views.ClaimView.as_view(), name="claim"),
+    path("<id:pk>/release/", views.ReleaseView.as_view(), name="release"),
     path(
         "cohort/<slug:slug>/",
         cached_page(lambda request, **kwargs: ["cohort"])(views.CohortView.as_view()),

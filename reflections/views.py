@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from modules.models import Module
+from portal.ids import parse_id
 from portal.markdown import render_markdown
 from topics.models import Task
 
@@ -98,7 +99,8 @@ class ReflectionCreateView(LoginRequiredMixin, View):
         task_id = self.request.GET.get("task") or self.request.POST.get("task")
         if not task_id:
             return None
-        if not str(task_id).isdigit():
+        task_id = parse_id(task_id)
+        if task_id is None:
             raise Http404("No such task.")
         return get_object_or_404(
             Task.objects.select_related("topic__module").filter(
@@ -303,8 +305,7 @@ class ReflectionHistoryView(AuthorReflectionMixin, DetailView):
 
 
 def _posted_version(request) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.POST.get("version", ""))
 
 
 class ReflectionRestoreView(AuthorReflectionMixin, View):

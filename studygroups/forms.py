@@ -9,6 +9,7 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 from django.utils import timezone
 
+from portal.forms import SingleLineMixin
 from portal.markdown import MARKDOWN_HELP
 
 from .models import NOTES_MAX_LENGTH, MeetingResponse, StudyGroup, normalise_code
@@ -63,7 +64,7 @@ class PrerequisiteMixin:
         )
 
 
-class GroupForm(PrerequisiteMixin, forms.ModelForm):
+class GroupForm(SingleLineMixin, PrerequisiteMixin, forms.ModelForm):
     class Meta:
         model = StudyGroup
         fields = ["name", "kind", "description", "members_can_schedule"]
@@ -96,7 +97,7 @@ class GroupForm(PrerequisiteMixin, forms.ModelForm):
         return name
 
 
-class GroupSettingsForm(forms.ModelForm):
+class GroupSettingsForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = StudyGroup
         fields = ["name", "description", "members_can_schedule"]
@@ -115,7 +116,7 @@ class JoinForm(PrerequisiteMixin, forms.Form):
         self.helper = _helper(*self.fields)
 
 
-class JoinCodeForm(forms.Form):
+class JoinCodeForm(SingleLineMixin, forms.Form):
     code = forms.CharField(
         label="Join code",
         max_length=20,
@@ -150,7 +151,7 @@ class InviteForm(forms.Form):
         self.helper = _helper("email")
 
 
-class SupervisorForm(forms.Form):
+class SupervisorForm(SingleLineMixin, forms.Form):
     name = forms.CharField(
         label="Supervisor's name", max_length=150,
         error_messages={"required": "Give the supervisor's name."},
@@ -294,7 +295,7 @@ def _meeting_fields(prefix: str = "", *, required: bool = True) -> dict[str, for
     }
 
 
-class MeetingForm(MeetingFieldsMixin, forms.Form):
+class MeetingForm(SingleLineMixin, MeetingFieldsMixin, forms.Form):
     """One meeting: schedule it (choosing a topic without one) or change it."""
 
     def __init__(self, *args, zone, topics=None, meeting=None, **kwargs):
@@ -339,7 +340,7 @@ class MeetingForm(MeetingFieldsMixin, forms.Form):
         return cleaned
 
 
-class ScheduleAllForm(MeetingFieldsMixin, forms.Form):
+class ScheduleAllForm(SingleLineMixin, MeetingFieldsMixin, forms.Form):
     """A meeting for each topic that has none yet, in one form: rows left empty are
     skipped; a refusal in any row saves none."""
 
@@ -416,7 +417,7 @@ class NotesForm(forms.Form):
         self.helper = _helper("body")
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(SingleLineMixin, forms.Form):
     owner = forms.ChoiceField(label="Who")
     text = forms.CharField(
         label="What",
@@ -445,7 +446,7 @@ class ActionItemForm(forms.Form):
         return self.members[self.cleaned_data["owner"]]
 
 
-class VisitForm(forms.Form):
+class VisitForm(SingleLineMixin, forms.Form):
     name = forms.CharField(
         label="Open meeting", max_length=200,
         help_text="For example “AA open meeting, St Mary's”.",

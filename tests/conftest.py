@@ -3,7 +3,7 @@
 import itertools
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
 
@@ -15,10 +15,12 @@ PASSWORD = "a-long-test-password-1"
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Rate limits and cached pages must not leak from one test into the next.
-    cache.clear()
+    # Rate limits and kept pages must not leak from one test into the next.
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -8,17 +8,15 @@ app_name = "topics"
 
 # Relative to /modules/<slug>/topics/.
 urlpatterns = [
-    path("<int:number>/", cached_page()(views.TopicDetailView.as_view()), name="detail"),
+    path("<id:number>/", cached_page()(views.TopicDetailView.as_view()), name="detail"),
     path(
-        "<int:number>/tasks/<int:position>/",
+        "<id:number>/tasks/<id:position>/",
         cached_page()(views.TaskDetailView.as_view()),
         name="task",
     ),
+    path("<id:number>/tasks/<id:position>/done/", progress_views.task_done_view, name="task_done"),
     path(
-        "<int:number>/tasks/<int:position>/done/", progress_views.task_done_view, name="task_done"
-    ),
-    path(
-        "<int:number>/tasks/<int:position>/checklist/<int:item_id>/",
+        "<id:number>/tasks/<id:position>/checklist/<id:item_id>/",
         progress_views.checklist_tick_view,
         name="checklist_tick",
     ),

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PrivatePagesMiddleware",
     "portal.pagecache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -145,6 +146,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache and sessions: Redis when REDIS_URL is set. Otherwise the database
 # cache, which every worker process shares (login rate limits live here, and a
 # per-process cache would let each worker count failures alone).
+# Kept pages (portal.pagecache) have a cache of their own, "pages", so that however many
+# of them visitors make, they never push out the rate limits or the sessions: a table of
+# their own on the database cache (which drops its oldest third when full), a key prefix of
+# their own on Redis (PAGE_CACHE_REDIS_URL puts them on another Redis server or database).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -152,7 +157,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("PAGE_CACHE_REDIS_URL", REDIS_URL),
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal") + "-pages",
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
@@ -160,10 +170,16 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "portal_cache",
-            # Kept pages (portal.pagecache) are a few per active visitor, for a minute:
-            # room for a few thousand before the oldest third is dropped.
+            # Rate limits and a few versions: far below this.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_page_cache",
+            # Kept pages are a few per active visitor, for a minute: room for a few
+            # thousand before the oldest third is dropped.
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
-        }
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -27,15 +27,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if not REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
 else:
     # Each pytest-xdist worker clears the cache between tests, and clearing a Redis
     # cache empties its whole database: give every worker a database of its own.
     worker = int(re.sub(r"\D", "", os.environ.get("PYTEST_XDIST_WORKER", "")) or 0)
     match = re.match(r"^(.*?)(?:/(\d+))?$", REDIS_URL)
     database = int(match.group(2) or 0) + worker
-    CACHES["default"]["LOCATION"] = f"{match.group(1)}/{database}"  # noqa: F405
-    CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "portal-test")  # noqa: F405
+    for alias, prefix in (("default", ""), ("pages", "-pages")):
+        CACHES[alias]["LOCATION"] = f"{match.group(1)}/{database}"  # noqa: F405
+        CACHES[alias]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "portal-test") + prefix  # noqa: F405
 # Static files straight from the finders (static/ and the built static_build/), no collectstatic.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

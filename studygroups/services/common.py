@@ -1,10 +1,13 @@
 """What every study-group write shares: the refusal it raises, the group lock, the rules
 of who may do what."""
 
+import hashlib
+
 from django.db.models import Exists, OuterRef
 
 from modules.models import Enrolment, Module
 from modules.services import enrolment_create
+from portal import limits
 
 from ..models import Membership, StudyGroup
 
@@ -62,3 +65,36 @@ def may_schedule(membership: Membership) -> bool:
 def require(condition: bool, message: str) -> None:
     if not condition:
         raise GroupError(message)
+
+
+# Invitations and supervisor links are emails the portal sends to any address a person
+# types: at most this many per sender an hour, and per address a day (whoever sends them),
+# so the portal cannot be made to send mail in bulk.
+SENDS_PER_SENDER = 20
+SENDER_WINDOW = 60 * 60
+SENDS_PER_ADDRESS = 3
+ADDRESS_WINDOW = 24 * 60 * 60
+
+
+def claim_send(*, sender, email: str) -> None:
+    """Count one invitation email from ``sender`` to ``email`` (before it is sent), or
+    refuse it with a message the sender can act on."""
+    by_sender = limits.attempt(
+        f"studygroups:sends:{sender.pk}", limit=SENDS_PER_SENDER, window=SENDER_WINDOW
+    )
+    if not by_sender.allowed:
+        raise GroupError(
+            f"You have sent {SENDS_PER_SENDER} invitations in the last hour, the most the "
+            "portal sends for one person: please wait a while before sending more."
+        )
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    to_address = limits.attempt(
+        f"studygroups:sends-to:{address}", limit=SENDS_PER_ADDRESS, window=ADDRESS_WINDOW
+    )
+    if not to_address.allowed:
+        by_sender.release()  # nothing was sent
+        raise GroupError(
+            f"{email} has been sent {SENDS_PER_ADDRESS} invitations in the last day, the "
+            "most the portal sends to one address: the earlier link still works, or send "
+            "again tomorrow."
+        )

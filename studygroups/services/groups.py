@@ -4,7 +4,7 @@ over, and supervisors who take part by a personal link."""
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..pages import group_changed
 from ..tokens import invitation_token, supervisor_path
-from .common import GroupError, enrol, lock_group, require
+from .common import GroupError, claim_send, enrol, lock_group, require
 
 FULL = {
     StudyGroup.Kind.COLLEAGUE: "This group is for two colleagues and it already has both.",
@@ -90,9 +90,15 @@ def group_update(
     *, group: StudyGroup, by: Membership, name: str, description: str, members_can_schedule: bool
 ) -> StudyGroup:
     require(by.is_convenor, "Only the convenor changes the group's settings.")
+    # (A ModelForm has set the instance's name already: compare with the stored one.)
+    renamed = StudyGroup.objects.values_list("name", flat=True).get(pk=group.pk) != name.strip()
     group.name, group.description = name.strip(), description
     group.members_can_schedule = members_can_schedule
     group.save(update_fields=["name", "description", "members_can_schedule"])
+    if renamed:
+        # The name is in every meeting's calendar entry (its label and description): a new
+        # SEQUENCE makes calendars that hold the meetings take the new name.
+        group.meetings.update(sequence=F("sequence") + 1, updated_at=timezone.now())
     return group
 
 
@@ -159,6 +165,8 @@ def invitation_send(*, group: StudyGroup, by: Membership, email: str) -> Invitat
         ))  # fmt: skip
     else:
         require(_room_left(group) > 0, _full_message(group))
+    claim_send(sender=by.user, email=email)
+    resent = invitation is not None
     if invitation is None:
         invitation = Invitation.objects.create(
             group=group, email=email, invited_by=by.user, expires_at=now + INVITATION_VALID_FOR
@@ -169,6 +177,7 @@ def invitation_send(*, group: StudyGroup, by: Membership, email: str) -> Invitat
         invitation.save(update_fields=["nonce", "invited_by", "created_at", "expires_at"])
     account = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
     notices.invitation(invitation, account=account, path=invitation_path(invitation), by=by.user)
+    invitation.resent = resent  # the sender is told that the earlier link is replaced
     return invitation
 
 
@@ -344,6 +353,7 @@ def supervisor_invite(*, group: StudyGroup, by: Membership, name: str, email: st
         .filter(role=Membership.Role.SUPERVISOR, email__iexact=email)
         .first()
     )
+    resent = person is not None
     if person is None:
         if group.kind == StudyGroup.Kind.SUPERVISOR:
             require(
@@ -351,6 +361,8 @@ def supervisor_invite(*, group: StudyGroup, by: Membership, name: str, email: st
                 "This group has its supervisor already. Remove them first to invite another.",
             )
         require(_room_left(group) > 0, _full_message(group))
+    claim_send(sender=by.user, email=email)
+    if person is None:
         person = Membership.objects.create(
             group=group,
             role=Membership.Role.SUPERVISOR,
@@ -363,6 +375,7 @@ def supervisor_invite(*, group: StudyGroup, by: Membership, name: str, email: st
         person.name = name.strip()
     person.save(update_fields=["link_nonce", "link_sent_at", "name"])
     notices.supervisor_link(person, link=absolute_url(supervisor_link_path(person)), by=by.user)
+    person.resent = resent
     return person
 
 

@@ -4,11 +4,12 @@ personal link. Nothing here tells anyone whether an address has an account."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core import signing
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+
+from portal import limits
 
 from .. import services
 from ..access import GroupAccessMixin, drop_supervisor, grant_supervisor
@@ -22,21 +23,10 @@ WRONG_CODES_ALLOWED = 10
 WRONG_CODES_WINDOW = 60 * 60
 
 
-def _wrong_codes_key(user) -> str:
-    return f"studygroups:wrong-codes:{user.pk}"
-
-
-def _too_many_wrong_codes(user) -> bool:
-    return (cache.get(_wrong_codes_key(user)) or 0) >= WRONG_CODES_ALLOWED
-
-
-def _count_wrong_code(user) -> None:
-    key = _wrong_codes_key(user)
-    cache.add(key, 0, timeout=WRONG_CODES_WINDOW)  # the hour starts at the first miss
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, timeout=WRONG_CODES_WINDOW)
+def _code_attempt(user) -> limits.Attempt:
+    return limits.attempt(
+        f"studygroups:codes:{user.pk}", limit=WRONG_CODES_ALLOWED, window=WRONG_CODES_WINDOW
+    )
 
 
 class JoinByCodeView(LoginRequiredMixin, View):
@@ -46,7 +36,10 @@ class JoinByCodeView(LoginRequiredMixin, View):
         form = JoinCodeForm(request.POST)
         status = 400
         if form.is_valid():
-            if _too_many_wrong_codes(request.user):
+            # Counted before the look-up (codes sent at once cannot share a count); a
+            # right code gives its place back.
+            attempt = _code_attempt(request.user)
+            if not attempt.allowed:
                 form.add_error(
                     "code",
                     "Too many wrong codes: please wait an hour before trying again, or ask the "
@@ -58,8 +51,8 @@ class JoinByCodeView(LoginRequiredMixin, View):
                     StudyGroup.objects.active().filter(join_code=form.cleaned_data["code"]).first()
                 )
                 if group is not None:
+                    attempt.release()
                     return redirect("studygroups:join", token=group.join_token)
-                _count_wrong_code(request.user)
                 form.add_error(
                     "code",
                     "No group has that code. Check it with the person who gave it to you "
@@ -304,11 +297,22 @@ class InviteView(GroupDetailView):
             return self.page(invite_form=form, status=400)
         email = form.cleaned_data["email"]
         try:
-            services.invitation_send(group=self.group, by=self.viewer.membership, email=email)
+            invitation = services.invitation_send(
+                group=self.group, by=self.viewer.membership, email=email
+            )
         except services.GroupError as refused:
             form.add_error("email", refused.message)
             return self.page(invite_form=form, status=409)
-        messages.success(request, f"Invitation sent to {email}. Its link works once, for 14 days.")
+        if getattr(invitation, "resent", False):
+            messages.success(
+                request,
+                f"Invitation sent again to {email}: the link in the earlier email no longer "
+                "works; the new one works once, for 14 days.",
+            )
+        else:
+            messages.success(
+                request, f"Invitation sent to {email}. Its link works once, for 14 days."
+            )
         return redirect(self.group.get_absolute_url() + "#invite")
 
 
@@ -346,10 +350,18 @@ class SupervisorInviteView(GroupDetailView):
         except services.GroupError as refused:
             form.add_error(None, refused.message)
             return self.page(supervisor_form=form, status=409)
-        messages.success(
-            request,
-            f"{person.display_name} has been sent a personal link to the group, valid for 90 days.",
-        )
+        if getattr(person, "resent", False):
+            messages.success(
+                request,
+                f"A new link has been sent to {person.display_name}, valid for 90 days; the "
+                "link in the earlier email no longer works.",
+            )
+        else:
+            messages.success(
+                request,
+                f"{person.display_name} has been sent a personal link to the group, valid for "
+                "90 days.",
+            )
         return redirect(self.group.get_absolute_url() + "#supervisor")
 
 

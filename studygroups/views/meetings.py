@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from portal.ids import parse_id
 from portal.markdown import render_markdown
 from topics.models import Task
 
@@ -381,13 +382,13 @@ class NotesRestoreView(MeetingMixin, View):
         number = kwargs["number"]
         if not meeting.note_versions.filter(number=number).exists():
             raise Http404("No such version.")
-        expected = request.POST.get("version", "")
+        expected = parse_id(request.POST.get("version", ""))
         try:
             services.notes_restore(
                 meeting=meeting,
                 by=self.viewer.membership,
                 number=number,
-                expected_version=int(expected) if expected.isdigit() else -1,
+                expected_version=-1 if expected is None else expected,
             )
         except services.NotesConflict:
             messages.error(

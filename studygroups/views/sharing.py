@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
+from portal.ids import parse_id
 from reflections.models import Reflection
 from reflections.privacy import find_identifiers_in_reflection
 
@@ -65,13 +66,13 @@ class ShareFromReflectionView(LoginRequiredMixin, View):
 
     def post(self, request, *args, **kwargs):
         reflection = get_object_or_404(
-            Reflection.objects.visible_to(request.user), pk=request.POST.get("reflection") or 0
+            Reflection.objects.visible_to(request.user), pk=_int(request.POST.get("reflection"))
         )
         membership = (
             Membership.objects.active()
             .select_related("group", "user")
             .filter(
-                group_id=request.POST.get("group") or 0,
+                group_id=_int(request.POST.get("group")),
                 group__archived_at__isnull=True,
                 user=request.user,
             )
@@ -119,7 +120,7 @@ class ShareCheckView(LoginRequiredMixin, View):
 
 
 def _int(value) -> int:
-    return int(value) if str(value or "").isdigit() else 0
+    return parse_id(value) or 0
 
 
 class SharedMixin(GroupAccessMixin):

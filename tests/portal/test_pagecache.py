@@ -5,7 +5,6 @@ Each test keeps a page first (two visits: the first one sets the CSRF cookie, th
 keeps the page), writes, then reads the page back."""
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.urls import reverse
 from modules.services import enrolment_create
 from notifications.models import Kind
 from notifications.services import notify
-from portal.pagecache import pages_changed
+from portal.pagecache import page_cache, pages_changed
 from reflections.models import Reflection
 from reflections.services import feedback_give, reflection_create, reflection_submit
 from tests.kept_pages import keep
@@ -171,10 +170,10 @@ def test_kept_pages_can_be_turned_off(settings, client_for, learner, django_asse
 def test_a_write_in_a_transaction_is_announced_again_when_it_commits():
     with transaction.atomic():
         pages_changed(scopes=["site"], users=[7])
-        during = cache.get_many(["page:v:site", "page:v:user:7"])
+        during = page_cache().get_many(["page:v:site", "page:v:user:7"])
         assert len(during) == 2  # at once: other visitors' kept pages are stale already
     # A page rendered before the commit and kept with the first new version is stale too.
-    after = cache.get_many(["page:v:site", "page:v:user:7"])
+    after = page_cache().get_many(["page:v:site", "page:v:user:7"])
     assert all(after[key] != during[key] for key in during)
 
 
