@@ -20,6 +20,7 @@ from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
 from portal.ids import parse_id
+from portal.once import once
 from topics.models import Motion, Task, TaskCompletion
 from topics.views import ModuleContentMixin
 
@@ -307,18 +308,23 @@ class ArgumentCreateView(DebateView):
         if not form.is_valid():
             return self.render_page(argument_form=form)
         try:
-            argument = services.argument_create(
-                author=request.user,
-                motion=motion,
-                side=form.cleaned_data["side"],
-                text=form.cleaned_data["text"],
-            )
+            with once(request, "debates:argument", fallback=self.debate_url()) as sent:
+                if sent.result:  # the same form sent twice: one argument
+                    return HttpResponseRedirect(sent.result)
+                argument = services.argument_create(
+                    author=request.user,
+                    motion=motion,
+                    side=form.cleaned_data["side"],
+                    text=form.cleaned_data["text"],
+                )
+                url = self.debate_url() + f"#argument-{argument.pk}"
+                sent.keep(url)
         except ValidationError as error:
             # a rule outside the form (no stance yet, say): said at the top, the text kept
             messages.error(request, " ".join(error.messages))
             return self.render_page(argument_form=form)
         messages.success(request, "Your argument is posted.")
-        return HttpResponseRedirect(self.debate_url() + f"#argument-{argument.pk}")
+        return HttpResponseRedirect(url)
 
 
 class ReplyCreateView(DebateView):
@@ -331,14 +337,22 @@ class ReplyCreateView(DebateView):
         if not form.is_valid():
             return self.render_page(reply_form=form)
         try:
-            reply = services.argument_create(
-                author=request.user, motion=motion, parent=parent, text=form.cleaned_data["text"]
-            )
+            with once(request, "debates:reply", fallback=self.debate_url()) as sent:
+                if sent.result:  # the same form sent twice: one reply
+                    return HttpResponseRedirect(sent.result)
+                reply = services.argument_create(
+                    author=request.user,
+                    motion=motion,
+                    parent=parent,
+                    text=form.cleaned_data["text"],
+                )
+                back = self.redirect_back(f"argument-{reply.pk}")
+                sent.keep(back["Location"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return self.render_page(reply_form=form)
         messages.success(request, "Your reply is posted.")
-        return self.redirect_back(f"argument-{reply.pk}")
+        return back
 
 
 class EndorseView(DebateMixin, View):

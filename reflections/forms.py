@@ -1,9 +1,9 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout, Submit
+from crispy_forms.layout import Field, Hidden, Layout, Submit
 from django import forms
 
 from modules.models import LearningOutcome, Module
-from portal import ids
+from portal import ids, once
 from portal.forms import SingleLineMixin
 from portal.markdown import MARKDOWN_HELP
 
@@ -75,6 +75,8 @@ class NewReflectionForm(SingleLineMixin, forms.Form):
         else:
             del self.fields["module"]
         self.helper = FormHelper()
+        # One draft however often the form is sent (portal.once).
+        fields.append(Hidden(once.FIELD, once.new_token()))
         self.helper.layout = Layout(*fields, Submit("start", "Start writing"))
 
     def clean_title(self) -> str:

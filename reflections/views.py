@@ -15,6 +15,7 @@ from django.views.generic import DetailView, TemplateView
 from modules.models import Module
 from portal.ids import parse_id
 from portal.markdown import render_markdown
+from portal.once import once
 from topics.models import Task
 
 from . import exports, privacy, services
@@ -132,13 +133,17 @@ class ReflectionCreateView(LoginRequiredMixin, View):
         form = self.get_form(task, request.POST)
         if not form.is_valid():
             return self.render(task, form)
-        reflection = services.reflection_create(
-            author=request.user,
-            title=form.cleaned_data["title"],
-            template=form.cleaned_data.get("structure"),
-            task=task,
-            module=form.cleaned_data.get("module"),
-        )
+        with once(request, "reflections:new", fallback=reverse("reflections:portfolio")) as sent:
+            if sent.result:  # the same form sent twice: one draft
+                return redirect(sent.result)
+            reflection = services.reflection_create(
+                author=request.user,
+                title=form.cleaned_data["title"],
+                template=form.cleaned_data.get("structure"),
+                task=task,
+                module=form.cleaned_data.get("module"),
+            )
+            sent.keep(reverse("reflections:edit", kwargs={"pk": reflection.pk}))
         messages.success(request, "Your draft is started. It is saved as you write.")
         return redirect("reflections:edit", pk=reflection.pk)
 

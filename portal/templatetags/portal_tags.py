@@ -101,3 +101,11 @@ def _forget_addresses(**kwargs) -> None:
 def asset(path: str) -> str:
     """``{% static path %}``, looked up in the manifest once per process."""
     return _static(path)
+
+
+@register.simple_tag
+def form_token() -> SafeString:
+    """The hidden token that makes a create form count once (``portal.once``)."""
+    from portal.once import FIELD, new_token
+
+    return SafeString(f'<input type="hidden" name="{FIELD}" value="{new_token()}">')

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 
 from modules.models import Module
+from portal.once import once
 
 from .. import selectors, services
 from ..access import GroupAccessMixin, drop_supervisor
@@ -78,15 +79,19 @@ class GroupCreateView(LoginRequiredMixin, View):
         if not form.is_valid():
             return self.render(module, form)
         try:
-            group = services.group_create(
-                user=request.user,
-                module=module,
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                description=form.cleaned_data["description"],
-                members_can_schedule=form.cleaned_data["members_can_schedule"],
-                prerequisites_confirmed=form.prerequisites_confirmed,
-            )
+            with once(request, "studygroups:create", fallback=reverse("studygroups:list")) as sent:
+                if sent.result:  # the same form sent twice: one group
+                    return redirect(sent.result)
+                group = services.group_create(
+                    user=request.user,
+                    module=module,
+                    name=form.cleaned_data["name"],
+                    kind=form.cleaned_data["kind"],
+                    description=form.cleaned_data["description"],
+                    members_can_schedule=form.cleaned_data["members_can_schedule"],
+                    prerequisites_confirmed=form.prerequisites_confirmed,
+                )
+                sent.keep(reverse("studygroups:schedule", kwargs={"pk": group.pk}))
         except services.GroupError as refused:
             form.add_error(None, refused.message)
             return self.render(module, form)

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from portal import limits
+from portal.once import once
 
 from .. import services
 from ..access import GroupAccessMixin, drop_supervisor, grant_supervisor
@@ -296,10 +297,15 @@ class InviteView(GroupDetailView):
         if not form.is_valid():
             return self.page(invite_form=form, status=400)
         email = form.cleaned_data["email"]
+        back = self.group.get_absolute_url() + "#invite"
         try:
-            invitation = services.invitation_send(
-                group=self.group, by=self.viewer.membership, email=email
-            )
+            with once(request, "studygroups:invite", fallback=back) as sent:
+                if sent.result:  # the same form sent twice: one email
+                    return redirect(sent.result)
+                invitation = services.invitation_send(
+                    group=self.group, by=self.viewer.membership, email=email
+                )
+                sent.keep(back)
         except services.GroupError as refused:
             form.add_error("email", refused.message)
             return self.page(invite_form=form, status=409)
@@ -340,13 +346,18 @@ class SupervisorInviteView(GroupDetailView):
         form = SupervisorForm(request.POST)
         if not form.is_valid():
             return self.page(supervisor_form=form, status=400)
+        back = self.group.get_absolute_url() + "#supervisor"
         try:
-            person = services.supervisor_invite(
-                group=self.group,
-                by=self.viewer.membership,
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-            )
+            with once(request, "studygroups:supervisor_invite", fallback=back) as sent:
+                if sent.result:  # the same form sent twice: one email
+                    return redirect(sent.result)
+                person = services.supervisor_invite(
+                    group=self.group,
+                    by=self.viewer.membership,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                )
+                sent.keep(back)
         except services.GroupError as refused:
             form.add_error(None, refused.message)
             return self.page(supervisor_form=form, status=409)

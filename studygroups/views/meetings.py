@@ -10,6 +10,7 @@ from django.views import View
 
 from portal.ids import parse_id
 from portal.markdown import render_markdown
+from portal.once import once
 from topics.models import Task
 
 from .. import selectors, services
@@ -79,10 +80,15 @@ class ScheduleAllView(SchedulerMixin, View):
         form = ScheduleAllForm(request.POST, zone=self.viewer.zone, topics=self.open_topics())
         if not form.is_valid():
             return self.render(form, status=400)
+        back = self.group.get_absolute_url() + "#meetings"
         try:
-            meetings = services.meetings_schedule_all(
-                group=self.group, by=self.viewer.membership, plans=form.plans
-            )
+            with once(request, "studygroups:schedule", fallback=back) as sent:
+                if sent.result:  # the same form sent twice: the meetings once
+                    return redirect(sent.result)
+                meetings = services.meetings_schedule_all(
+                    group=self.group, by=self.viewer.membership, plans=form.plans
+                )
+                sent.keep(back)
         except services.GroupError as refused:
             form.add_error(None, refused.message)
             return self.render(form, status=409)
@@ -124,9 +130,15 @@ class MeetingCreateView(SchedulerMixin, View):
         if not form.is_valid():
             return self.render(form, status=400)
         try:
-            meeting = services.meeting_schedule(
-                group=self.group, by=self.viewer.membership, plan=form.plan
-            )
+            with once(
+                request, "studygroups:meeting_create", fallback=self.group.get_absolute_url()
+            ) as sent:
+                if sent.result:  # the same form sent twice: one meeting
+                    return redirect(sent.result)
+                meeting = services.meeting_schedule(
+                    group=self.group, by=self.viewer.membership, plan=form.plan
+                )
+                sent.keep(meeting.get_absolute_url())
         except services.GroupError as refused:
             form.add_error(None, refused.message)
             return self.render(form, status=409)
@@ -421,18 +433,23 @@ class ActionAddView(MeetingDetailView):
         )
         if not form.is_valid():
             return self.page(action_form=form, status=400)
+        back = meeting.get_absolute_url() + "#actions"
         try:
-            services.action_item_add(
-                meeting=meeting,
-                by=self.viewer.membership,
-                owner=form.cleaned_data["owner"],
-                text=form.cleaned_data["text"],
-            )
+            with once(request, "studygroups:action_add", fallback=back) as sent:
+                if sent.result:  # the same form sent twice: one item
+                    return redirect(sent.result)
+                services.action_item_add(
+                    meeting=meeting,
+                    by=self.viewer.membership,
+                    owner=form.cleaned_data["owner"],
+                    text=form.cleaned_data["text"],
+                )
+                sent.keep(back)
         except services.GroupError as refused:
             form.add_error(None, refused.message)
             return self.page(action_form=form, status=409)
         messages.success(request, "Action item added.")
-        return redirect(meeting.get_absolute_url() + "#actions")
+        return redirect(back)
 
 
 class ActionDoneView(MeetingMixin, View):
@@ -494,20 +511,25 @@ class VisitAddView(MeetingDetailView):
         form = VisitForm(request.POST, zone=self.viewer.zone)
         if not form.is_valid():
             return self.page(visit_form=form, status=400)
+        back = meeting.get_absolute_url() + "#plan"
         try:
-            services.visit_add(
-                meeting=meeting,
-                by=self.viewer.membership,
-                name=form.cleaned_data["name"],
-                on=form.cleaned_data["date"],
-                place=form.cleaned_data["place"],
-                going=form.cleaned_data["going"],
-            )
+            with once(request, "studygroups:visit_add", fallback=back) as sent:
+                if sent.result:  # the same form sent twice: one visit
+                    return redirect(sent.result)
+                services.visit_add(
+                    meeting=meeting,
+                    by=self.viewer.membership,
+                    name=form.cleaned_data["name"],
+                    on=form.cleaned_data["date"],
+                    place=form.cleaned_data["place"],
+                    going=form.cleaned_data["going"],
+                )
+                sent.keep(back)
         except services.GroupError as refused:
             form.add_error(None, refused.message)
             return self.page(visit_form=form, status=409)
         messages.success(request, "Added to the plan of open meetings.")
-        return redirect(meeting.get_absolute_url() + "#plan")
+        return redirect(back)
 
 
 class VisitGoingView(MeetingMixin, View):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views import View
 
 from portal.ids import parse_id
+from portal.once import once
 from reflections.models import Reflection
 from reflections.privacy import find_identifiers_in_reflection
 
@@ -174,9 +175,13 @@ class CommentView(SharedReflectionView):
         if not form.is_valid():
             return self.page(comment_form=form, status=400)
         try:
-            comment = services.comment_add(
-                share=share, by=self.viewer.membership, body=form.cleaned_data["body"]
-            )
+            with once(request, "studygroups:comment", fallback=share.get_absolute_url()) as sent:
+                if sent.result:  # the same form sent twice: one comment
+                    return redirect(sent.result)
+                comment = services.comment_add(
+                    share=share, by=self.viewer.membership, body=form.cleaned_data["body"]
+                )
+                sent.keep(comment.get_absolute_url())
         except services.GroupError as refused:
             form.add_error(None, refused.message)
             return self.page(comment_form=form, status=409)
