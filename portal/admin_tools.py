@@ -1,8 +1,11 @@
-"""Shared admin pieces: a preview of how Markdown fields will read on the site."""
+"""Shared admin pieces: a preview of how Markdown fields will read on the site, and the
+autocomplete widgets made safe against values that are not keys."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
+from .ids import parse_id
 from .markdown import render_markdown
 
 
@@ -36,3 +39,35 @@ class MarkdownPreviewMixin:
             '<div class="markdown-preview">{}</div>',
             format_html_join("", "<h3>{}</h3><div>{}</div>", parts),
         )
+
+
+def refuse_bad_autocomplete_values() -> None:
+    """The admin's autocomplete widgets look the submitted values up again when a refused
+    form is shown back; Django passes them to the query as they came (``tutor=[]`` raises
+    ValueError, a 500). Values that are not a valid key of the related model are dropped
+    first: the form still says "Select a valid choice" beside the field. Wrapped once, at
+    start-up, so every ModelAdmin's ``autocomplete_fields`` (present and future) is safe."""
+    from django.contrib.admin.widgets import AutocompleteMixin
+
+    if getattr(AutocompleteMixin.optgroups, "portal_safe", False):
+        return
+    original = AutocompleteMixin.optgroups
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(
+            getattr(remote, "field_name", None) or remote.model._meta.pk.name
+        )
+        kept = []
+        for item in value:
+            try:
+                prepared = target.get_prep_value(target.to_python(item))
+            except (ValidationError, ValueError, TypeError, OverflowError):
+                continue
+            if isinstance(prepared, int) and parse_id(str(prepared)) is None:
+                continue  # beyond what the database holds (OverflowError on SQLite)
+            kept.append(item)
+        return original(self, name, kept, attr)
+
+    optgroups.portal_safe = True
+    AutocompleteMixin.optgroups = optgroups

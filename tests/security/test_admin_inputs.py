@@ -1,0 +1,24 @@
+"""Found by the fuzz run: the admin's autocomplete fields, shown back after a refused
+form, looked up the values as sent (``tutor=[]``: a 500). Now the form says what is wrong."""
+
+import pytest
+
+from .helpers import browser, post
+
+HUGE = str(10**30)
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/admin/reflections/feedback/add/", "tutor"),
+        ("/admin/reflections/reflection/add/", "author"),
+        ("/admin/modules/enrolment/add/", "user"),
+    ],
+)
+def test_an_autocomplete_field_with_a_value_that_is_no_key(admin_user, content, url, field):
+    client = browser(admin_user)
+    for bad in ("[]", "abc", HUGE, "²", "-1"):
+        response = post(client, url, {field: bad, "text": "x", "title": "x"})
+        assert response.status_code == 200, (bad, response.status_code)
+        assert "Select a valid choice" in response.content.decode(), bad
