@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "debates",
     "reflections",
     "studygroups",
+    "analytics",
 ]
 
 MIDDLEWARE = [
