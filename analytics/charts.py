@@ -14,7 +14,7 @@ BLUE = "#0b5c8a"  # 7.0:1
 GREY = "#5c636a"  # 6.2:1
 AMBER = "#b45309"  # 5.0:1
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-WIDTH = 560
+WIDTH = 420
 
 
 @dataclass
@@ -36,7 +36,8 @@ class Segment:
 
 def _svg(chart_id: str, title: str, reading: str, height: int, body: str) -> SafeString:
     return format_html(
-        '<svg class="chart" id="{id}" role="img" aria-labelledby="{id}-title {id}-desc" '
+        '<svg class="chart" id="{id}" role="img" aria-labelledby="{id}-title" '
+        'aria-describedby="{id}-desc" '
         'viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet" '
         'font-family="{font}" font-size="13" fill="{ink}">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{reading}</desc>{body}</svg>',
@@ -107,18 +108,18 @@ def stacked(
     chart_id: str,
     title: str,
     reading: str,
-    rows: list[tuple[str, list[Segment] | None]],
+    rows: list[tuple[str, list[Segment] | str]],
     *,
     label_width: int = 150,
 ) -> SafeString:
     """Bars of 100 % split into segments (for, undecided, against) in three colours, each
-    labelled with its share where it fits; a legend names the colours, and a suppressed
-    row says "fewer than 5"."""
+    labelled with its share where it fits; a legend names the colours; a row given as a
+    text instead ("fewer than 5", "none yet") is an empty dashed box saying so."""
     row_h, top = 30, 30
     area = WIDTH - label_width - 10
     colours = [BLUE, GREY, AMBER]
     parts = []
-    legend = rows[0][1] if rows and rows[0][1] else None
+    legend = next((segments for _, segments in rows if not isinstance(segments, str)), None)
     if legend:
         x = label_width
         for colour, segment in zip(colours, legend, strict=False):
@@ -128,12 +129,12 @@ def stacked(
     for i, (label, segments) in enumerate(rows):
         y = top + i * row_h
         parts.append(_text(label_width - 8, y + 19, label, anchor="end"))
-        if segments is None:
+        if isinstance(segments, str):  # "fewer than 5", "none yet"
             parts.append(
                 f'<rect x="{label_width}" y="{y + 5}" width="60" height="20" fill="#ffffff" '
                 f'stroke="{GREY}" stroke-width="1.5" stroke-dasharray="4 3"/>'
             )
-            parts.append(_text(label_width + 68, y + 19, "fewer than 5"))
+            parts.append(_text(label_width + 68, y + 19, segments))
             continue
         x = float(label_width)
         for colour, segment in zip(colours, segments, strict=False):
@@ -197,5 +198,5 @@ def columns(
             parts.append(_text(x + w / 2, height - bottom + 16, label, anchor="middle", size=12))
     best = max(((v, t) for _, v, t in points if v is not None), default=None, key=lambda p: p[0])
     if best:
-        parts.append(_text(left, 16, f"Highest: {best[1]}", size=12))
+        parts.append(_text(WIDTH - left, 14, f"Highest: {best[1]}", anchor="end", size=12))
     return _svg(chart_id, title, reading, height, "".join(parts))

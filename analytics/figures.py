@@ -254,8 +254,11 @@ def debates(counts: Counts, content: Content) -> Figure:
                 + [f"{mean:.1f}" if mean is not None and total >= SMALL else "–"]
             )
             label = f"Topic {number} {phase}"
+            if not total:
+                rows.append((label, "none yet"))
+                continue
             if total < SMALL or any(hidden(v) for v in n.values()):
-                rows.append((label, None))
+                rows.append((label, FEWER))
                 continue
             shares[phase] = n[Position.FOR] / total
             rows.append(
@@ -301,7 +304,7 @@ def debates(counts: Counts, content: Content) -> Figure:
         "debates",
         title,
         reading,
-        charts.stacked("chart-debates", title, reading, rows, label_width=130),
+        charts.stacked("chart-debates", title, reading, rows, label_width=110),
         [stances, moves],
         note="Trainees are counted in the week they enrolled. Blue: for; grey: undecided; "
         "amber: against.",
@@ -392,6 +395,9 @@ def turnaround(counts: Counts, content: Content, weeks: list[datetime.date]) -> 
         {int(k.split(":")[1]) for k in values if k.startswith("tutor:")},
         key=lambda pk: content.tutor_names.get(pk, ""),
     )
+    if tutor_ids:
+        _n, cells = _turnaround_row(_histogram(values, "all:"), values.get("over", 0))
+        tutors.rows.append(["All tutors", *cells])
     for pk in tutor_ids:
         _n, cells = _turnaround_row(
             _histogram(values, f"tutor:{pk}:"), values.get(f"over:tutor:{pk}", 0)
@@ -486,8 +492,8 @@ def groups(counts: Counts, content: Content) -> Figure:
     if held:
         going = answers[0][1]
         parts.append(
-            f"{held:,} meeting{'s' if held != 1 else ''} {'were' if held != 1 else 'was'} held and members said they would go to "
-            f"{share(going, given)} of them"
+            f"{held:,} {'meeting was' if held == 1 else 'meetings were'} held and members said "
+            f"they would go to {share(going, given)} of them"
         )
     reading = ("; ".join(parts) + ".") if parts else "No study-group figures in these weeks."
     title = "Study groups and attendance"

@@ -91,3 +91,4 @@ def register_all() -> None:
         post_delete.connect(_changed, sender=model, weak=False, dispatch_uid=uid + "-del")
     register_housekeeping("course analytics", sweep)
     register_panel("dashboard", panels.dashboard)
+    register_panel("dashboard.tutored", panels.tutored_module)

@@ -32,7 +32,7 @@ from reflections.models import Feedback, Reflection, ReflectionVersion
 from studygroups.models import Meeting, MeetingResponse, Membership, StudyGroup
 from topics.models import Motion, Task, TaskCompletion
 
-TZ = datetime.timezone.utc
+TZ = datetime.UTC
 W0 = datetime.date(2026, 10, 26)
 W1 = datetime.date(2026, 11, 2)
 W2 = datetime.date(2026, 11, 9)
