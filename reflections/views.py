@@ -17,7 +17,12 @@ from portal.markdown import render_markdown
 from topics.models import Task
 
 from . import exports, privacy, services
-from .certificates import certificate_pdf, certificate_record, evidence_map
+from .certificates import (
+    certificate_enrolments,
+    certificate_pdf,
+    certificate_record,
+    evidence_map,
+)
 from .forms import NEW_FEEDBACK, NewReflectionForm, PortfolioFilterForm, ReflectionForm
 from .hooks import attach_signoffs
 from .models import BODY_MAX_LENGTH, Certificate, ExportJob, Reflection, ReflectionTemplate
@@ -72,9 +77,16 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
         evidence = evidence_map(user, [g.module for g in groups if g.module])
         for group in groups:
             group.outcomes = evidence.get(group.module.pk, []) if group.module else []
-        totals = Reflection.objects.visible_to(user).aggregate(
-            count=Count("pk"), minutes=Sum("cpd_minutes")
-        )
+        certificates = []
+        if status:
+            totals = Reflection.objects.visible_to(user).aggregate(
+                count=Count("pk"), minutes=Sum("cpd_minutes")
+            )
+        else:
+            # The whole portfolio is on the page: its totals need no query, and the query
+            # saved reads the certificates' states instead.
+            totals = {"count": len(reflections), "minutes": sum(r.cpd_minutes for r in reflections)}
+            certificates = certificate_enrolments(user)
         context.update(
             filter_form=filter_form,
             status=status,
@@ -83,6 +95,7 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
             shown_count=len(reflections),
             shown_minutes=sum(r.cpd_minutes for r in reflections),
             total_count=totals["count"],
+            certificates=certificates,
             background_pdf=exports.needs_background("pdf", totals["count"]),
             total_minutes=totals["minutes"] or 0,
         )
