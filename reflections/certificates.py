@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from modules.models import Enrolment, LearningOutcome, Module, Tutor
@@ -312,14 +311,3 @@ def certificate_state(enrolment) -> str:
     if module.require_outcome_evidence and enrolment.outcomes_unevidenced:
         return "not_ready"
     return "ready"
-
-
-def certificate_pdf(record: CertificateRecord, *, verification_url: str) -> bytes:
-    """The record as a one- or two-page PDF (WeasyPrint)."""
-    from weasyprint import HTML  # heavy import, only when a PDF is made
-
-    html = render_to_string(
-        "reflections/certificate_pdf.html",
-        {"record": record, "certificate": record.certificate, "verification_url": verification_url},
-    )
-    return HTML(string=html).write_pdf()
