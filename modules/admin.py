@@ -1,30 +1,34 @@
+from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin
 
-from portal.admin_tools import MarkdownPreviewMixin
+from portal.admin_tools import MarkdownPreviewMixin, OrderedTabularInline
 
 from .models import Enrolment, LearningOutcome, Module, ModuleTutor, Prerequisite, Tutor
 
 
-class LearningOutcomeInline(admin.TabularInline):
+class LearningOutcomeInline(OrderedTabularInline):
     model = LearningOutcome
+    ordering = ["position"]
     extra = 0
 
 
-class PrerequisiteInline(admin.TabularInline):
+class PrerequisiteInline(OrderedTabularInline):
     model = Prerequisite
+    ordering = ["position"]
     fk_name = "module"
     extra = 0
     autocomplete_fields = ["required"]
 
 
-class ModuleTutorInline(admin.TabularInline):
+class ModuleTutorInline(OrderedTabularInline):
     """The module's tutors. A tutor reviews the module's reflections once their Tutor
     profile is linked to a user account (on the tutor's page)."""
 
     model = ModuleTutor
+    ordering = ["position"]
     extra = 0
     autocomplete_fields = ["tutor"]
-    fields = ["tutor", "position", "reviews_as"]
+    fields = ["tutor", "reviews_as"]
     readonly_fields = ["reviews_as"]
     verbose_name_plural = "tutors (they review this module's reflections)"
 
@@ -44,10 +48,10 @@ def _topic_inline():
 
 
 @admin.register(Module)
-class ModuleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class ModuleAdmin(MarkdownPreviewMixin, SortableAdminBase, admin.ModelAdmin):
     list_display = [
         "title", "slug", "position", "is_published", "is_offered", "estimated_hours",
-        "turnaround_days", "require_reviewed_reflections",
+        "turnaround_days", "require_reviewed_reflections", "require_outcome_evidence",
     ]  # fmt: skip
     list_editable = ["position", "is_published", "is_offered"]
     list_filter = ["is_published", "is_offered"]
@@ -61,7 +65,15 @@ class ModuleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
         ("Publishing", {"fields": ["is_published", "is_offered", "estimated_hours"]}),
         (
             "Review and certificate",
-            {"fields": ["turnaround_days", "require_reviewed_reflections"]},
+            {
+                "fields": [
+                    "turnaround_days",
+                    "require_reviewed_reflections",
+                    "require_outcome_evidence",
+                ],
+                "description": "What a trainee's certificate needs besides every task done. "
+                "Relaxing a rule changes what new certificates say they attest.",
+            },
         ),
         ("Preview", {"fields": ["markdown_preview"]}),
     ]
