@@ -104,33 +104,48 @@ class ReadOnlyAdminMixin:
         return False
 
 
-def refuse_bad_autocomplete_values() -> None:
-    """The admin's autocomplete widgets look the submitted values up again when a refused
-    form is shown back; Django passes them to the query as they came (``tutor=[]`` raises
-    ValueError, a 500). Values that are not a valid key of the related model are dropped
-    first: the form still says "Select a valid choice" beside the field. Wrapped once, at
-    start-up, so every ModelAdmin's ``autocomplete_fields`` (present and future) is safe."""
+def _is_key(field, value) -> bool:
+    """Whether ``value`` (from a form) can be a value of ``field`` in a query."""
+    try:
+        prepared = field.get_prep_value(field.to_python(value))
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        return False
+    # An integer beyond what the database holds raises OverflowError on SQLite.
+    return not isinstance(prepared, int) or parse_id(str(prepared)) is not None
+
+
+def refuse_bad_admin_keys() -> None:
+    """The admin passes some submitted keys to a query as they came: an autocomplete
+    field shown back after a refused form (``tutor=[]``), the rows ticked for an action
+    (``_selected_action=abc``); each was a 500. Values that are not a valid key are dropped
+    first (the form says "Select a valid choice", the action "Items must be selected").
+    Wrapped once, at start-up, so every ModelAdmin, present and future, is safe."""
+    from django.contrib.admin import helpers
+    from django.contrib.admin.options import ModelAdmin
     from django.contrib.admin.widgets import AutocompleteMixin
 
     if getattr(AutocompleteMixin.optgroups, "portal_safe", False):
         return
-    original = AutocompleteMixin.optgroups
+    optgroups_as_django = AutocompleteMixin.optgroups
+    response_action_as_django = ModelAdmin.response_action
 
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
         target = remote.model._meta.get_field(
             getattr(remote, "field_name", None) or remote.model._meta.pk.name
         )
-        kept = []
-        for item in value:
-            try:
-                prepared = target.get_prep_value(target.to_python(item))
-            except (ValidationError, ValueError, TypeError, OverflowError):
-                continue
-            if isinstance(prepared, int) and parse_id(str(prepared)) is None:
-                continue  # beyond what the database holds (OverflowError on SQLite)
-            kept.append(item)
-        return original(self, name, kept, attr)
+        kept = [item for item in value if _is_key(target, item)]
+        return optgroups_as_django(self, name, kept, attr)
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        kept = [item for item in selected if _is_key(self.model._meta.pk, item)]
+        if len(kept) != len(selected):
+            post = request.POST.copy()
+            post.setlist(helpers.ACTION_CHECKBOX_NAME, kept)
+            request.POST = post
+        return response_action_as_django(self, request, queryset)
 
     optgroups.portal_safe = True
     AutocompleteMixin.optgroups = optgroups
+    ModelAdmin.response_action = response_action

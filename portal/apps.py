@@ -8,6 +8,6 @@ class PortalConfig(AppConfig):
     def ready(self):
         # The <id:...> path converter, before any app's URLs are read.
         from . import ids  # noqa: F401
-        from .admin_tools import refuse_bad_autocomplete_values
+        from .admin_tools import refuse_bad_admin_keys
 
-        refuse_bad_autocomplete_values()
+        refuse_bad_admin_keys()
