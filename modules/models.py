@@ -345,18 +345,20 @@ class Cohort(models.Model):
 def tutor_scope(user, *, module_field: str = "module", user_field: str = "author") -> Q:
     """For rows that belong to a trainee (``user_field``) in a module (``module_field``):
     the rows a tutor may see. A lead tutor of the module sees every trainee's; another
-    tutor of the module only those of trainees enrolled in a cohort they are named on.
-    Nothing for anybody who is not a tutor (staff included)."""
+    tutor of the module those of trainees enrolled in a cohort they are named on, and of
+    people in no cohort of the module (never enrolled, or left it), as before cohorts.
+    Nothing for anybody who is not a tutor of the module (staff included)."""
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
-    lead = ModuleTutor.objects.filter(module=OuterRef(module_field), tutor__user=user, is_lead=True)
-    in_cohort = Enrolment.objects.filter(
-        user=OuterRef(user_field),
-        module=OuterRef(module_field),
-        cohort__tutors__user=user,
-        cohort__tutors__module_links__module=OuterRef(module_field),
+    module = OuterRef(module_field)
+    tutors_it = ModuleTutor.objects.filter(module=module, tutor__user=user)
+    in_my_cohort = Enrolment.objects.filter(
+        user=OuterRef(user_field), module=module, cohort__tutors__user=user
     )
-    return Q(Exists(lead)) | Q(Exists(in_cohort))
+    in_a_cohort = Enrolment.objects.filter(user=OuterRef(user_field), module=module)
+    return Q(Exists(tutors_it.filter(is_lead=True))) | (
+        Q(Exists(tutors_it)) & (Q(Exists(in_my_cohort)) | ~Q(Exists(in_a_cohort)))
+    )
 
 
 class EnrolmentQuerySet(models.QuerySet):
