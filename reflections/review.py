@@ -334,9 +334,7 @@ def cohort_topics(module: Module) -> list[Topic]:
 
 def cohorts_seen_by(user, module: Module) -> list[Cohort]:
     """The module's cohorts whose trainees this tutor sees (all for a lead tutor)."""
-    return list(
-        Cohort.objects.filter(module=module).tutored_by(user).order_by("starts_on", "name")
-    )
+    return list(Cohort.objects.filter(module=module).tutored_by(user).order_by("starts_on", "name"))
 
 
 def cohort_rows(

@@ -159,8 +159,8 @@ def test_the_admin_moves_trainees_between_cohorts(client_for, two_cohorts, motio
     enrolment = Enrolment.objects.get(user=c.ada)
     page = client.post(changelist, {"action": "move_to_cohort", "_selected_action": [enrolment.pk]})
     assert page.status_code == 200 and b"Move them" in page.content
-    response = client.post(changelist, {"action": "move_to_cohort", "apply": "1",
-                                         "_selected_action": [enrolment.pk], "cohort": c.b.pk})  # fmt: skip
+    move = {"action": "move_to_cohort", "apply": "1", "_selected_action": [enrolment.pk]}
+    response = client.post(changelist, {**move, "cohort": c.b.pk})
     assert response.status_code == 302
     assert Enrolment.objects.get(user=c.ada).cohort == c.b
     assert Argument.objects.get(text="Ada says A.").cohort == c.b
@@ -168,8 +168,7 @@ def test_the_admin_moves_trainees_between_cohorts(client_for, two_cohorts, motio
     from tests.factories import make_module
 
     other = Cohort.objects.create(module=make_module(slug="other"), name="Elsewhere")
-    response = client.post(changelist, {"action": "move_to_cohort", "apply": "1",
-                                         "_selected_action": [enrolment.pk], "cohort": other.pk})  # fmt: skip
+    response = client.post(changelist, {**move, "cohort": other.pk})
     assert response.status_code == 200
     assert Enrolment.objects.get(user=c.ada).cohort == c.b
 
