@@ -1,16 +1,18 @@
+from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 
-from portal.admin_tools import MarkdownPreviewMixin
+from portal.admin_tools import MarkdownPreviewMixin, OrderedStackedInline, PositionedAdminMixin
 
 from .models import Article, ArticleReference, ArticleSection
 
 
-class ArticleSectionInline(MarkdownPreviewMixin, admin.StackedInline):
+class ArticleSectionInline(MarkdownPreviewMixin, OrderedStackedInline):
     model = ArticleSection
+    ordering = ["position"]
     extra = 0
     fields = [
-        ("position", "heading", "slug"),
+        ("heading", "slug"),
         "public_part",
         "members_part",
         "shows_references",
@@ -21,14 +23,15 @@ class ArticleSectionInline(MarkdownPreviewMixin, admin.StackedInline):
     show_change_link = True
 
 
-class ArticleReferenceInline(admin.StackedInline):
+class ArticleReferenceInline(OrderedStackedInline):
     model = ArticleReference
+    ordering = ["position"]
     extra = 0
-    fields = [("position", "accessed_on"), "citation", ("doi", "url")]
+    fields = ["accessed_on", "citation", ("doi", "url")]
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class ArticleAdmin(MarkdownPreviewMixin, SortableAdminBase, admin.ModelAdmin):
     list_display = ["title", "author", "published_on", "is_sample", "is_published", "sections"]
     list_filter = ["is_sample", "is_published"]
     search_fields = ["title", "author", "summary", "sections__heading"]
@@ -82,7 +85,8 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(ArticleSection)
-class ArticleSectionAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class ArticleSectionAdmin(PositionedAdminMixin, MarkdownPreviewMixin, admin.ModelAdmin):
+    parent_field = "article"
     list_display = ["heading", "article", "position", "shows_references"]
     list_filter = ["article"]
     search_fields = ["heading", "public_part", "members_part", "article__title"]
@@ -92,7 +96,8 @@ class ArticleSectionAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(ArticleReference)
-class ArticleReferenceAdmin(admin.ModelAdmin):
+class ArticleReferenceAdmin(PositionedAdminMixin, admin.ModelAdmin):
+    parent_field = "article"
     list_display = ["__str__", "article", "position", "doi"]
     list_filter = ["article"]
     search_fields = ["citation", "doi", "url", "article__title"]

@@ -1,3 +1,4 @@
+from adminsortable2.admin import SortableAdminBase
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -5,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from portal.admin_tools import MarkdownPreviewMixin
+from portal.admin_tools import MarkdownPreviewMixin, OrderedTabularInline
 
 from .models import (
     Cohort,
@@ -19,26 +20,29 @@ from .models import (
 from .services import enrolment_move
 
 
-class LearningOutcomeInline(admin.TabularInline):
+class LearningOutcomeInline(OrderedTabularInline):
     model = LearningOutcome
+    ordering = ["position"]
     extra = 0
 
 
-class PrerequisiteInline(admin.TabularInline):
+class PrerequisiteInline(OrderedTabularInline):
     model = Prerequisite
+    ordering = ["position"]
     fk_name = "module"
     extra = 0
     autocomplete_fields = ["required"]
 
 
-class ModuleTutorInline(admin.TabularInline):
+class ModuleTutorInline(OrderedTabularInline):
     """The module's tutors. A tutor reviews the module's reflections once their Tutor
     profile is linked to a user account (on the tutor's page)."""
 
     model = ModuleTutor
+    ordering = ["position"]
     extra = 0
     autocomplete_fields = ["tutor"]
-    fields = ["tutor", "position", "is_lead", "reviews_as"]
+    fields = ["tutor", "is_lead", "reviews_as"]
     readonly_fields = ["reviews_as"]
     verbose_name_plural = "tutors (they review this module's reflections)"
 
@@ -58,7 +62,7 @@ def _topic_inline():
 
 
 @admin.register(Module)
-class ModuleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class ModuleAdmin(MarkdownPreviewMixin, SortableAdminBase, admin.ModelAdmin):
     list_display = [
         "title", "slug", "position", "is_published", "is_offered", "estimated_hours",
         "turnaround_days", "require_reviewed_reflections",

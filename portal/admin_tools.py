@@ -1,9 +1,14 @@
-"""Shared admin pieces: a preview of how Markdown fields will read on the site."""
+"""Shared admin pieces: a preview of how Markdown fields will read on the site, ordered
+inlines."""
 
+from adminsortable2.admin import SortableStackedInline, SortableTabularInline
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html, format_html_join
 
 from .markdown import render_markdown
+from .ordering import OrderedInlineForm, OrderedInlineFormSet
 
 
 class MarkdownPreviewMixin:
@@ -36,3 +41,62 @@ class MarkdownPreviewMixin:
             '<div class="markdown-preview">{}</div>',
             format_html_join("", "<h3>{}</h3><div>{}</div>", parts),
         )
+
+
+class _OrderedInlineMixin:
+    """An inline whose rows are put in order by dragging (django-admin-sortable2's handle)
+    or with the keyboard ("Move up"/"Move down", static/js/admin-ordering.js); the portal
+    numbers them on save (portal.ordering), so a position is never typed."""
+
+    formset = OrderedInlineFormSet
+    form = OrderedInlineForm
+
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            js=["js/admin-ordering.js"], css={"all": ["css/admin-ordering.css"]}
+        )
+
+
+class OrderedTabularInline(_OrderedInlineMixin, SortableTabularInline):
+    pass
+
+
+class OrderedStackedInline(_OrderedInlineMixin, SortableStackedInline):
+    pass
+
+
+class PositionedAdminMixin:
+    """The change page of a row that sits in order under a parent (a topic's task...): its
+    position is shown, not typed (the parent's page orders them); a new row goes last."""
+
+    parent_field: str = ""
+    position_field: str = "position"
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        return exclude if obj is not None else [*exclude, self.position_field]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, self.position_field] if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            siblings = self.model._default_manager.filter(
+                **{self.parent_field: getattr(obj, self.parent_field)}
+            )
+            last = siblings.aggregate(last=models.Max(self.position_field))["last"] or 0
+            setattr(obj, self.position_field, last + 1)
+        super().save_model(request, obj, form, change)
+
+
+class ReadOnlyAdminMixin:
+    """A record the portal writes (a saved version, a job's result): looked at, never
+    added or edited by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.admin_tools import MarkdownPreviewMixin
+from portal.admin_tools import MarkdownPreviewMixin, ReadOnlyAdminMixin
 
 from .models import (
     ActionItem,
@@ -115,7 +115,9 @@ class MeetingAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(MeetingNotesVersion)
-class MeetingNotesVersionAdmin(admin.ModelAdmin):
+class MeetingNotesVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Saved versions of a meeting's notes: written by the portal on every save."""
+
     list_display = ["meeting", "number", "saved_by", "saved_at"]
     list_select_related = ["meeting__group", "meeting__topic", "saved_by"]
     readonly_fields = ["meeting", "number", "body", "saved_by", "saved_at", "restored_from"]

@@ -1,6 +1,12 @@
+from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin
 
-from portal.admin_tools import MarkdownPreviewMixin
+from portal.admin_tools import (
+    MarkdownPreviewMixin,
+    OrderedStackedInline,
+    OrderedTabularInline,
+    PositionedAdminMixin,
+)
 
 from .models import (
     CalendarFeedToken,
@@ -15,25 +21,30 @@ from .models import (
 )
 
 
-class TopicInline(admin.TabularInline):
+class TopicInline(OrderedTabularInline):
+    """A module's topics, in order; the order gives each its number (Topic One...)."""
+
     model = Topic
+    ordering = ["number"]
     extra = 0
-    fields = ["number", "title", "summary"]
+    fields = ["title", "summary"]
     show_change_link = True
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(OrderedTabularInline):
     model = Task
+    ordering = ["position"]
     extra = 0
-    fields = ["position", "kind", "title", "estimated_minutes"]
+    fields = ["kind", "title", "estimated_minutes"]
     show_change_link = True
 
 
-class ResourceInline(admin.StackedInline):
+class ResourceInline(OrderedStackedInline):
     model = Resource
+    ordering = ["position"]
     extra = 0
     fields = [
-        ("position", "kind"),
+        "kind",
         "title",
         "url",
         "article",
@@ -50,13 +61,16 @@ class MotionInline(admin.StackedInline):
     max_num = 1
 
 
-class ChecklistItemInline(admin.TabularInline):
+class ChecklistItemInline(OrderedTabularInline):
     model = ChecklistItem
+    ordering = ["position"]
     extra = 1
 
 
 @admin.register(Topic)
-class TopicAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class TopicAdmin(PositionedAdminMixin, MarkdownPreviewMixin, SortableAdminBase, admin.ModelAdmin):
+    position_field = "number"
+    parent_field = "module"
     list_display = ["__str__", "module", "number"]
     list_filter = ["module"]
     search_fields = ["title", "introduction", "summary"]
@@ -65,7 +79,8 @@ class TopicAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class TaskAdmin(PositionedAdminMixin, MarkdownPreviewMixin, SortableAdminBase, admin.ModelAdmin):
+    parent_field = "topic"
     list_display = ["title", "topic", "position", "kind", "estimated_minutes"]
     list_filter = ["kind", "topic__module", "topic"]
     search_fields = ["title", "instructions", "reflection_prompt"]
@@ -75,7 +90,10 @@ class TaskAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class ResourceAdmin(
+    PositionedAdminMixin, MarkdownPreviewMixin, SortableAdminBase, admin.ModelAdmin
+):
+    parent_field = "task"
     list_display = ["title", "kind", "task", "position"]
     list_filter = ["kind", "task__topic__module", "task__topic"]
     search_fields = ["title", "citation", "description", "doi", "url"]

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "adminsortable2",
     "portal",
     "notifications",
     "modules",
