@@ -139,7 +139,7 @@ class CohortAdmin(admin.ModelAdmin):
     form = CohortForm
     list_display = [
         "name", "module", "starts_on", "ends_on", "enrolled", "capacity", "is_open",
-        "enrolment_code", "join_link",
+        "enrolment_code", "join_link", "bulk_enrol",
     ]  # fmt: skip
     list_filter = ["module", "is_open"]
     search_fields = ["name", "enrolment_code", "module__title"]
@@ -165,6 +165,14 @@ class CohortAdmin(admin.ModelAdmin):
         if not obj or not obj.pk:
             return "Made from the code once saved."
         return format_html('<a href="{0}">{0}</a>', obj.get_absolute_url())
+
+    @admin.display(description="bulk enrolment")
+    def bulk_enrol(self, obj) -> str:
+        # The upload pages belong to the organisations app (it names employers too).
+        return format_html(
+            '<a href="{}">Enrol from a CSV</a>',
+            reverse("organisations:bulk_upload", kwargs={"pk": obj.pk}),
+        )
 
     def get_fieldsets(self, request, obj=None):
         return [

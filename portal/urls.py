@@ -43,4 +43,5 @@ urlpatterns = [
     path("review/", include("reflections.review_urls")),
     path("verify/<str:code>/", CertificateVerifyView.as_view(), name="certificate_verify"),
     path("groups/", include("studygroups.urls")),
+    path("organisations/", include("organisations.urls")),
 ]
