@@ -65,7 +65,7 @@ def _topic_inline():
 class ModuleAdmin(MarkdownPreviewMixin, SortableAdminBase, admin.ModelAdmin):
     list_display = [
         "title", "slug", "position", "is_published", "is_offered", "estimated_hours",
-        "turnaround_days", "require_reviewed_reflections",
+        "turnaround_days", "require_reviewed_reflections", "require_outcome_evidence",
     ]  # fmt: skip
     list_editable = ["position", "is_published", "is_offered"]
     list_filter = ["is_published", "is_offered"]
@@ -79,7 +79,15 @@ class ModuleAdmin(MarkdownPreviewMixin, SortableAdminBase, admin.ModelAdmin):
         ("Publishing", {"fields": ["is_published", "is_offered", "estimated_hours"]}),
         (
             "Review and certificate",
-            {"fields": ["turnaround_days", "require_reviewed_reflections"]},
+            {
+                "fields": [
+                    "turnaround_days",
+                    "require_reviewed_reflections",
+                    "require_outcome_evidence",
+                ],
+                "description": "What a trainee's certificate needs besides every task done. "
+                "Relaxing a rule changes what new certificates say they attest.",
+            },
         ),
         ("Preview", {"fields": ["markdown_preview"]}),
     ]

@@ -60,10 +60,18 @@ class Module(models.Model):
         help_text="A reflection waiting longer than this for a tutor is flagged in the queue.",
     )
     require_reviewed_reflections = models.BooleanField(
-        "require every task reflection reviewed",
-        default=False,
-        help_text="The certificate is issued only once a tutor has reviewed a reflection on "
-        "every task of the module.",
+        "certificate: every task's reflection reviewed",
+        default=True,
+        help_text="The certificate is made only once each task has a reflection that a tutor "
+        "reviewed. Untick to relax the rule; the certificate then says that reflections "
+        "were not all reviewed.",
+    )
+    require_outcome_evidence = models.BooleanField(
+        "certificate: every learning outcome evidenced",
+        default=True,
+        help_text="The certificate is made only once a tutor has linked at least one reviewed "
+        "reflection to each learning outcome. Untick to relax the rule; the certificate then "
+        "lists the outcomes without evidence as not evidenced.",
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the catalogue.")
     is_published = models.BooleanField(default=True, help_text="Shown in the catalogue.")
@@ -93,6 +101,19 @@ class Module(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("modules:detail", kwargs={"slug": self.slug})
+
+    @property
+    def certificate_needs(self) -> list[str]:
+        """What this module's certificate asks for, in words (no query)."""
+        needs = ["every task done"]
+        if self.require_reviewed_reflections:
+            needs.append("a reflection on every task, submitted and reviewed by a tutor")
+        if self.require_outcome_evidence:
+            needs.append(
+                "every learning outcome evidenced by a reviewed reflection that a tutor "
+                "linked to it"
+            )
+        return needs
 
     def is_tutor(self, user) -> bool:
         """True when the user is one of this module's tutors: one query for people with a

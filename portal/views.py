@@ -39,6 +39,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         # The dashboard reads the apps from above, through their public selectors.
         from modules.models import Module, tutor_profile_of
+        from reflections.certificates import certificate_state, readiness_annotations
         from reflections.review import ReviewCounts, waiting_in_module
         from reflections.selectors import recent_for_user
         from topics.models import Topic
@@ -46,7 +47,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        modules = dashboard_progress(user=user)
+        modules = dashboard_progress(user=user, annotations=readiness_annotations(user))
+        for progress in modules:
+            progress.certificate_state = certificate_state(progress.enrolment)
         recent = recent_for_user(user, limit=5)
         tutored = []
         if tutor_profile_of(user) is not None:  # no query for people who tutor nothing
@@ -69,6 +72,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             recent_reflections=recent,
             new_feedback=[r for r in recent if r.has_new_feedback],
             tutored=tutored,
+            certificates_ready=[m for m in modules if m.certificate_state == "ready"],
             overdue=[t for m in modules for t in m.overdue_topics],
             due_soon=sorted(
                 (t for m in modules for t in m.due_soon_topics), key=lambda t: t.deadline

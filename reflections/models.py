@@ -306,10 +306,54 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
 
+class CertificateRule(models.TextChoices):
+    """What a certificate attests, fixed when it is made from the module's rule then. The
+    label is printed on the certificate and its verification page."""
+
+    EVIDENCE = (
+        "evidence",
+        (
+            "every task completed; every task's reflection reviewed by a tutor; every learning "
+            "outcome evidenced by a reviewed reflection"
+        ),
+    )
+    REVIEWED = (
+        "reviewed",
+        (
+            "every task completed; every task's reflection reviewed by a tutor; learning outcomes "
+            "not each evidenced"
+        ),
+    )
+    OUTCOMES = (
+        "outcomes",
+        (
+            "every task completed; every learning outcome evidenced by a reviewed reflection; "
+            "reflections not all reviewed"
+        ),
+    )
+    TASKS = "tasks", "tasks completed; reflections not reviewed"
+    OLD = (
+        "old",
+        (
+            "issued under the old rule: tasks completed; reflections and learning outcomes were "
+            "not checked"
+        ),
+    )
+
+    @classmethod
+    def for_module(cls, module) -> "CertificateRule":
+        reviews, outcomes = module.require_reviewed_reflections, module.require_outcome_evidence
+        if reviews and outcomes:
+            return cls.EVIDENCE
+        if reviews:
+            return cls.REVIEWED
+        return cls.OUTCOMES if outcomes else cls.TASKS
+
+
 class Certificate(models.Model):
     """A trainee's record of completing a module (a CPD record). Name, module and date are
     kept as printed, so the public verification page shows what the PDF says; the trainee
-    may withdraw that page."""
+    may withdraw that page. ``rule`` says what it attests."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
@@ -322,6 +366,12 @@ class Certificate(models.Model):
     issued_at = models.DateTimeField(default=timezone.now)
     is_public = models.BooleanField(
         "public verification", default=True, help_text="Anyone with the link may verify it."
+    )
+    rule = models.CharField(
+        "attests",
+        max_length=10,
+        choices=CertificateRule.choices,
+        help_text="What the certificate attests, fixed by the module's rule when it was made.",
     )
 
     objects = CertificateQuerySet.as_manager()
@@ -342,6 +392,10 @@ class Certificate(models.Model):
 
     def get_verification_path(self) -> str:
         return reverse("certificate_verify", kwargs={"code": self.code})
+
+    @property
+    def is_old_rule(self) -> bool:
+        return self.rule == CertificateRule.OLD
 
 
 class RenderedPdf(models.Model):

@@ -465,8 +465,9 @@ class CertificateNotReady(Exception):
 @transaction.atomic
 def certificate_issue(*, user, module: Module) -> Certificate:
     """The user's record of completing the module, made once (later calls return it).
-    Refused, with the reasons, until the module is complete and, where the module asks
-    for it, every task has a reviewed reflection."""
+    Refused, with the reasons, until every task is done and, unless the module relaxes
+    it, every task has a reviewed reflection and every learning outcome a reviewed
+    reflection a tutor linked to it. The certificate keeps the rule it was made under."""
     from .certificates import certificate_record
 
     record = certificate_record(user=user, module=module)
@@ -481,8 +482,10 @@ def certificate_issue(*, user, module: Module) -> Certificate:
             "holder_name": user.get_full_name(),
             "module_title": module.title,
             "completed_on": timezone.localdate(record.enrolment.completed_at),
+            "rule": record.rule,
         },
     )
+    pages_changed(users=[user.pk])
     return certificate
 
 

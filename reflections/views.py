@@ -2,6 +2,7 @@
 anybody else (tutors included, until a reflection is submitted to them in a later
 issue) gets 404."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Sum
@@ -17,7 +18,8 @@ from portal.markdown import render_markdown
 from topics.models import Task
 
 from . import exports, privacy, services
-from .certificates import certificate_pdf, certificate_record, evidence_map
+from .certificate_pdf import certificate_pdf
+from .certificates import certificate_enrolments, certificate_record, evidence_map
 from .forms import NEW_FEEDBACK, NewReflectionForm, PortfolioFilterForm, ReflectionForm
 from .hooks import attach_signoffs
 from .models import BODY_MAX_LENGTH, Certificate, ExportJob, Reflection, ReflectionTemplate
@@ -72,9 +74,16 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
         evidence = evidence_map(user, [g.module for g in groups if g.module])
         for group in groups:
             group.outcomes = evidence.get(group.module.pk, []) if group.module else []
-        totals = Reflection.objects.visible_to(user).aggregate(
-            count=Count("pk"), minutes=Sum("cpd_minutes")
-        )
+        certificates = []
+        if status:
+            totals = Reflection.objects.visible_to(user).aggregate(
+                count=Count("pk"), minutes=Sum("cpd_minutes")
+            )
+        else:
+            # The whole portfolio is on the page: its totals need no query, and the query
+            # saved reads the certificates' states instead.
+            totals = {"count": len(reflections), "minutes": sum(r.cpd_minutes for r in reflections)}
+            certificates = certificate_enrolments(user)
         context.update(
             filter_form=filter_form,
             status=status,
@@ -83,6 +92,7 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
             shown_count=len(reflections),
             shown_minutes=sum(r.cpd_minutes for r in reflections),
             total_count=totals["count"],
+            certificates=certificates,
             background_pdf=exports.needs_background("pdf", totals["count"]),
             total_minutes=totals["minutes"] or 0,
         )
@@ -539,11 +549,25 @@ class CertificatePublicView(LoginRequiredMixin, View):
 
 
 class CertificateVerifyView(View):
-    """Public: that a certificate is genuine (name, module, date; nothing else)."""
+    """Public: that a certificate is genuine (name, module, date, what it attests and who
+    issued it; nothing else). An unknown or withdrawn code gets a page that says plainly it
+    could not be verified, with the status 404 (so no tool takes it for a record)."""
 
     def get(self, request, code: str, *args, **kwargs):
-        certificate = get_object_or_404(Certificate.objects.verifiable(), code=code)
-        return render(request, "reflections/certificate_verify.html", {"certificate": certificate})
+        issuer_name = settings.CREDENTIALS_ISSUER_NAME
+        certificate = Certificate.objects.verifiable().filter(code=code[:40]).first()
+        if certificate is None:
+            return render(
+                request,
+                "reflections/certificate_not_verified.html",
+                {"code": code[:60], "issuer_name": issuer_name},
+                status=404,
+            )
+        return render(
+            request,
+            "reflections/certificate_verify.html",
+            {"certificate": certificate, "issuer_name": issuer_name},
+        )
 
 
 class ExportJobMixin(LoginRequiredMixin):

@@ -86,15 +86,16 @@ def next_task(*, user, module: Module) -> Task | None:
     return task
 
 
-def dashboard_progress(*, user) -> list[ModuleProgress]:
+def dashboard_progress(*, user, annotations: dict | None = None) -> list[ModuleProgress]:
     """Every module the user is enrolled in, unfinished first, with progress per topic and the
-    next task to do (three queries at most)."""
+    next task to do (three queries at most). ``annotations`` are added to the enrolments'
+    query (an app above reads its own facts about each enrolment at no extra query)."""
     if not user.is_authenticated:
         return []
     enrolments = list(
         Enrolment.objects.for_user(user)
         .select_related("module")
-        .annotate(next_task_id=_next_task_ids(user))
+        .annotate(next_task_id=_next_task_ids(user), **(annotations or {}))
         .order_by(F("completed_at").asc(nulls_first=True), "module__position", "module__title")
     )
     if not enrolments:

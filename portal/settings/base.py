@@ -231,6 +231,12 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Where links in emails point (no request to read the host from in a background job).
 PORTAL_BASE_URL = (env("PORTAL_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 
+# Certificates and Open Badges: the issuer named on every certificate, verification page and
+# credential (credentials app).
+CREDENTIALS_ISSUER_NAME = env(
+    "CREDENTIALS_ISSUER_NAME", "Training portal for health and social-care practitioners"
+)
+
 # Background jobs: Django's Tasks API (the django-tasks backport; Django 6 ships it as
 # django.tasks) with the database backend, so jobs live in the portal's own database
 # and are enqueued in the same transaction as the rows they act on. Workers:

@@ -1,8 +1,11 @@
 """The evidence map, the certificate / CPD record, its public verification, the admin
 pages and the demo data."""
 
+import datetime
 import io
+from html import unescape
 
+import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -11,15 +14,9 @@ from pypdf import PdfReader
 from modules.models import LearningOutcome, Module
 from modules.services import enrolment_create
 from reflections import services
-from reflections.models import Certificate, Reflection
+from reflections.models import Certificate, CertificateRule, Reflection
+from tests.certificate_helpers import earn, finish_tasks, review_every_task
 from topics.models import Task
-from topics.services import task_mark_done
-
-
-def _finish(user, module):
-    enrolment_create(user=user, module=module)
-    for task in Task.objects.in_module(module).select_related("topic__module"):
-        task_mark_done(user=user, task=task)
 
 
 def _certificate_url(module, name="certificate"):
@@ -65,40 +62,122 @@ def test_not_enrolled_gets_404(client_for, other_trainee, content):
     assert client_for(other_trainee).get(_certificate_url(content)).status_code == 404
 
 
-def test_module_setting_requires_every_task_reviewed(poster, tutor, trainee, content, structures):
-    _finish(trainee, content)
-    Module.objects.filter(pk=content.pk).update(require_reviewed_reflections=True)
-    html = poster(trainee).get(_certificate_url(content)).content.decode()
-    assert "12 tasks still need one" in html
-    for task in Task.objects.in_module(content):
-        reflection = services.reflection_create(
-            author=trainee, title=f"On {task.pk}", task=task, template=structures["free"]
-        )
-        services.reflection_submit(reflection=reflection, by=trainee)
-        services.feedback_give(
-            reflection=reflection,
-            tutor=tutor,
-            text="",
-            decision="reviewed",
-            expected_version=reflection.version,
-        )
-    html = poster(trainee).get(_certificate_url(content)).content.decode()
-    assert "Make my certificate" in html
+def test_ticked_tasks_alone_do_not_make_a_certificate(poster, trainee, content):
+    """The default rule: every task done is not enough; the page lists each missing piece
+    with a link to where it is done."""
+    finish_tasks(trainee, content)
+    client = poster(trainee)
+    html = client.get(_certificate_url(content)).content.decode()
+    assert "Not ready yet" in html and "Make my certificate" not in html
+    assert "12 tasks still need one" in html and "3 outcomes still need one" in html
+    missing = html.split('class="certificate-missing')[1].split("</ul>")[0]
+    assert missing.count("<li") == 12 + 3
+    assert missing.count("Write the reflection") == 12
+    assert missing.count("See your evidence") == 3
+    task = Task.objects.in_module(content).order_by("topic__number", "position").first()
+    assert f'href="{task.get_absolute_url()}#reflect-title"' in missing
+    client.post(_certificate_url(content))
+    assert not Certificate.objects.exists()
 
 
-def test_issue_download_verify_and_withdraw(poster, tutor, trainee, submitted, content):
-    _finish(trainee, content)
-    reflection = submitted()
-    Reflection.objects.filter(pk=reflection.pk).update(cpd_minutes=150)
-    outcome = LearningOutcome.objects.filter(module=content).first()
-    services.feedback_give(
-        reflection=reflection,
-        tutor=tutor,
-        text="",
-        decision="reviewed",
-        expected_version=reflection.version,
-        outcomes=[outcome],
+def test_each_missing_step_is_named(poster, tutor, trainee, submitted, structures, content):
+    finish_tasks(trainee, content)
+    waiting = submitted(title="Waiting one")
+    tasks = list(Task.objects.in_module(content).order_by("topic__number", "position"))
+    draft = services.reflection_create(
+        author=trainee, title="Draft one", task=tasks[1], template=structures["free"]
     )
+    revise = services.reflection_submit(
+        reflection=services.reflection_create(
+            author=trainee, title="Revise one", task=tasks[2], template=structures["free"]
+        ),
+        by=trainee,
+    )
+    services.feedback_give(
+        reflection=revise,
+        tutor=tutor,
+        text="Say more.",
+        decision="revision_requested",
+        expected_version=revise.version,
+    )
+    html = poster(trainee).get(_certificate_url(content)).content.decode()
+    missing = html.split('class="certificate-missing')[1].split("</ul>")[0]
+    assert "your reflection is waiting for a tutor" in missing
+    assert reverse("reflections:detail", args=[waiting.pk]) in missing
+    assert "your reflection is a draft; submit it for review" in missing
+    assert reverse("reflections:detail", args=[draft.pk]) in missing
+    assert "asked you to revise" in missing
+    assert reverse("reflections:edit", args=[revise.pk]) in missing
+    assert missing.count("Write the reflection") == 9
+
+
+def test_reviews_without_outcome_links_are_not_enough(poster, tutor, trainee, structures, content):
+    finish_tasks(trainee, content)
+    review_every_task(trainee, tutor, content, structures["free"], link_outcomes=False)
+    html = poster(trainee).get(_certificate_url(content)).content.decode()
+    assert "3 outcomes still need one" in html and "tasks still need" not in html
+    assert "Make my certificate" not in html
+
+
+def test_reviews_and_outcome_links_make_it(poster, tutor, trainee, structures, content):
+    earn(trainee, tutor, content, structures["free"])
+    client = poster(trainee)
+    html = client.get(_certificate_url(content)).content.decode()
+    assert "Make my certificate" in html
+    client.post(_certificate_url(content))
+    certificate = Certificate.objects.get(user=trainee, module=content)
+    assert certificate.rule == CertificateRule.EVIDENCE
+    html = client.get(_certificate_url(content)).content.decode()
+    assert "every learning outcome evidenced by a reviewed reflection" in html
+    assert "old rule" not in html
+
+
+@pytest.mark.parametrize(
+    "reviews, outcomes, rule",
+    [
+        (False, False, CertificateRule.TASKS),
+        (True, False, CertificateRule.REVIEWED),
+        (False, True, CertificateRule.OUTCOMES),
+    ],
+)
+def test_admin_may_relax_the_rule_and_the_certificate_says_so(
+    poster, tutor, trainee, structures, content, reviews, outcomes, rule
+):
+    Module.objects.filter(pk=content.pk).update(
+        require_reviewed_reflections=reviews, require_outcome_evidence=outcomes
+    )
+    finish_tasks(trainee, content)
+    if reviews or outcomes:
+        assert (
+            "Make my certificate"
+            not in poster(trainee).get(_certificate_url(content)).content.decode()
+        )
+        review_every_task(trainee, tutor, content, structures["free"], link_outcomes=outcomes)
+    client = poster(trainee)
+    assert "Make my certificate" in client.get(_certificate_url(content)).content.decode()
+    client.post(_certificate_url(content))
+    certificate = Certificate.objects.get()
+    assert certificate.rule == rule
+    html = client.get(_certificate_url(content)).content.decode()
+    assert rule.label in unescape(html)
+    if rule == CertificateRule.TASKS:
+        assert "tasks completed; reflections not reviewed" in html
+    pdf = client.get(_certificate_url(content, "certificate_pdf"))
+    text = " ".join(
+        "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
+    if not outcomes:
+        # An outcome is never printed as met without evidence.
+        assert text.count("Not evidenced") == 3
+    else:
+        assert "Not evidenced" not in text
+
+
+def test_issue_download_verify_and_withdraw(poster, tutor, trainee, structures, content):
+    earn(trainee, tutor, content, structures["free"])
+    Reflection.objects.filter(author=trainee).update(cpd_minutes=0)
+    Reflection.objects.filter(author=trainee, title="Reflection on task 1").update(cpd_minutes=150)
+    outcome = LearningOutcome.objects.filter(module=content).first()
     client = poster(trainee)
     client.post(_certificate_url(content))
     certificate = Certificate.objects.get(user=trainee, module=content)
@@ -111,7 +190,8 @@ def test_issue_download_verify_and_withdraw(poster, tutor, trainee, submitted, c
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     flat = " ".join(text.split())
     for expected in (trainee.get_full_name(), content.title, "2 h 30 min", "Gillian Tober",
-                     "verify/" + certificate.code[:10], outcome.text[:30]):  # fmt: skip
+                     "verify/" + certificate.code[:10], outcome.text[:30],
+                     "Reflection on task 1", "reviewed by"):  # fmt: skip
         assert expected in flat, expected
     # A signed-out visitor sees name, module and date only.
     public = Client().get(f"/verify/{certificate.code}/")
@@ -130,8 +210,10 @@ def test_issue_download_verify_and_withdraw(poster, tutor, trainee, submitted, c
     assert Client().get(f"/verify/{certificate.code}/").status_code == 200
 
 
-def test_someone_else_cannot_touch_a_certificate(poster, trainee, other_trainee, content):
-    _finish(trainee, content)
+def test_someone_else_cannot_touch_a_certificate(
+    poster, tutor, trainee, other_trainee, structures, content
+):
+    earn(trainee, tutor, content, structures["free"])
     services.certificate_issue(user=trainee, module=content)
     other = poster(other_trainee)
     assert other.get(_certificate_url(content, "certificate_pdf")).status_code == 404
@@ -142,10 +224,22 @@ def test_someone_else_cannot_touch_a_certificate(poster, trainee, other_trainee,
     assert Certificate.objects.get().is_public
 
 
+def test_old_rule_certificates_say_so(poster, trainee, content):
+    """The migration marks certificates made before the evidence rule as the old rule; their
+    page says so (the migration itself: tests/review/test_certificate_migration.py)."""
+    finish_tasks(trainee, content)
+    Certificate.objects.create(
+        user=trainee, module=content, holder_name="T", module_title=content.title,
+        completed_on=datetime.date(2026, 1, 5), rule=CertificateRule.OLD,
+    )  # fmt: skip
+    html = poster(trainee).get(_certificate_url(content)).content.decode()
+    assert "issued under the old rule" in html
+
+
 def test_certificate_page_queries_fixed(
     client_for, trainee, content, django_assert_max_num_queries
 ):
-    _finish(trainee, content)
+    finish_tasks(trainee, content)
     client = client_for(trainee)
     with django_assert_max_num_queries(10):
         assert client.get(_certificate_url(content)).status_code == 200
