@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('debates', '0002_argument_endorsement_count_and_tally'),
-        ('modules', '0006_enrolment_cohort_required'),
+        ('modules', '0007_enrolment_cohort_required'),
         ('topics', '0004_merge_library_progress'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

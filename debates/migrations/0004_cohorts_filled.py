@@ -80,7 +80,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("debates", "0003_per_cohort"),
-        ("modules", "0006_enrolment_cohort_required"),
+        ("modules", "0007_enrolment_cohort_required"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('modules', '0006_enrolment_cohort_required'),
+        ('modules', '0007_enrolment_cohort_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("modules", "0005_default_cohorts")]
+    dependencies = [("modules", "0006_default_cohorts")]
 
     operations = [
         migrations.AlterField(

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('modules', '0003_review_turnaround_and_certificate_rule'),
+        ('modules', '0004_certificate_evidence_rule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -31,6 +31,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("modules", "0004_cohorts")]
+    dependencies = [("modules", "0005_cohorts")]
 
     operations = [migrations.RunPython(forwards, backwards)]
