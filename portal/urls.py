@@ -44,4 +44,5 @@ urlpatterns = [
     path("verify/<str:code>/", CertificateVerifyView.as_view(), name="certificate_verify"),
     path("groups/", include("studygroups.urls")),
     path("organisations/", include("organisations.urls")),
+    path("analytics/", include("analytics.urls")),
 ]

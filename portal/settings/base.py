@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "reflections",
     "studygroups",
     "organisations",
+    "analytics",
 ]
 
 MIDDLEWARE = [
