@@ -257,8 +257,11 @@ def debates(counts: Counts, content: Content) -> Figure:
             if not total:
                 rows.append((label, "none yet"))
                 continue
-            if total < SMALL or any(hidden(v) for v in n.values()):
+            if total < SMALL:
                 rows.append((label, FEWER))
+                continue
+            if any(hidden(v) for v in n.values()):  # the shares would show that group
+                rows.append((label, "a stance held by fewer than 5"))
                 continue
             shares[phase] = n[Position.FOR] / total
             rows.append(

@@ -79,8 +79,17 @@ def counted_models() -> list:
     ]  # fmt: skip
 
 
+def seed_demo(*, stdout) -> None:
+    """``seed_demo``: count the demo's summaries now, so the dashboard shows them before
+    the worker's first recount."""
+    from .services import summaries_refresh_all
+
+    states = summaries_refresh_all()
+    stdout.write(f"Course analytics counted for {len(states)} module(s).")
+
+
 def register_all() -> None:
-    from portal.hooks import register_panel
+    from portal.hooks import register_demo_seeder, register_panel
     from portal.jobs import register_housekeeping
 
     from . import panels
@@ -92,3 +101,4 @@ def register_all() -> None:
     register_housekeeping("course analytics", sweep)
     register_panel("dashboard", panels.dashboard)
     register_panel("dashboard.tutored", panels.tutored_module)
+    register_demo_seeder(seed_demo)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views import View
 
 from modules.models import Tutor
+from reflections.review import csv_safe
 from topics.models import Motion, Task
 
 from . import figures
@@ -93,5 +94,7 @@ class TableCsvView(DashboardMixin, View):
         response.write("\ufeff")
         writer = csv.writer(response)
         writer.writerow(table.columns)
-        writer.writerows(table.rows)
+        # Cells are counts and the course's own titles; a title an admin began with "="
+        # is still kept from running as a spreadsheet formula.
+        writer.writerows([csv_safe(cell) for cell in row] for row in table.rows)
         return response

@@ -100,3 +100,25 @@ def test_refresh_analytics_replaces_the_counts(course, capsys):
     call_command("refresh_analytics", module=course.slug)
     with pytest.raises(Exception, match="No module"):
         call_command("refresh_analytics", module="nope")
+
+
+@pytest.mark.django_db
+def test_the_demo_intake_gives_every_figure_groups_to_show(content, capsys):
+    from analytics.views import DashboardMixin
+
+    call_command("seed_demo")
+    call_command("analytics_demo")
+    call_command("analytics_demo")  # a second run adds nothing
+    assert Enrolment.objects.filter(user__email__startswith="intake").count() == 40
+    view = DashboardMixin()
+
+    class Request:
+        GET: dict = {}
+
+    view.request = Request()
+    _form, _counts, shown = view.get_figures(content)
+    readings = {f.slug: f.reading for f in shown}
+    assert readings["funnel"].startswith("Most trainees stop at topic ")
+    assert readings["debates"].startswith("Opinion moved most on topic ")
+    assert readings["turnaround"].startswith("Tutors answered in a median of ")
+    assert "Fewer than 5" not in readings["topic-time"]
