@@ -62,7 +62,9 @@ def test_finding_1_unknown_groups_leave_the_cache_as_it_was(make_user, trainee, 
     before = {alias: entries(alias) for alias in ("default", "pages")}
     flood(visitor)
     after = {alias: entries(alias) for alias in ("default", "pages")}
-    assert after == before
+    # Nothing new; on Redis entries that lapse during a slow run (the kept page after
+    # 60 s, a one-minute rate-limit window) may even be gone.
+    assert all(after[alias] <= before[alias] for alias in before), (before, after)
     assert _sign_in(trainee) == "locked"  # six wrong passwords still count
 
 
