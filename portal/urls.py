@@ -43,5 +43,6 @@ urlpatterns = [
     path("review/", include("reflections.review_urls")),
     path("verify/<str:code>/", CertificateVerifyView.as_view(), name="certificate_verify"),
     path("groups/", include("studygroups.urls")),
+    path("organisations/", include("organisations.urls")),
     path("analytics/", include("analytics.urls")),
 ]

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "debates",
     "reflections",
     "studygroups",
+    "organisations",
     "analytics",
 ]
 

@@ -73,22 +73,34 @@ def course(content, make_user, tutor):
             done(user, tasks[3], at(4))
 
     motion = Motion.objects.get(task__topic__module=module, task__topic__number=1)
+    from modules.models import Cohort
+
+    cohort = Cohort.default_for(module)
     for i, user in enumerate(trainees):
         before = "against" if i < 5 else "undecided"
         after = "against" if i < 5 else "for"
         for phase, position, confidence in (("before", before, 2), ("after", after, 4)):
             Stance.objects.create(
-                user=user, motion=motion, phase=phase, position=position, confidence=confidence
+                user=user,
+                motion=motion,
+                phase=phase,
+                position=position,
+                confidence=confidence,
+                cohort=cohort,
             )
     Stance.objects.update(recorded_at=at(5), updated_at=at(5))
     posters = trainees[:6]
     tops = [
-        Argument.objects.create(motion=motion, author=u, side="for", text="Because.")
+        Argument.objects.create(motion=motion, cohort=cohort, author=u, side="for", text="Because.")
         for u in posters
     ]
     for i in range(5):
-        Argument.objects.create(motion=motion, author=posters[i + 1], parent=tops[0], text="Yes.")
-    Argument.objects.create(motion=motion, author=tutor, side="against", text="Tutor's view.")
+        Argument.objects.create(
+            motion=motion, cohort=cohort, author=posters[i + 1], parent=tops[0], text="Yes."
+        )
+    Argument.objects.create(
+        motion=motion, cohort=cohort, author=tutor, side="against", text="Tutor's view."
+    )
     Argument.objects.update(created_at=at(10))
 
     statuses = ["draft"] * 3 + ["reviewed"] * 5 + ["submitted"] * 2

@@ -54,6 +54,7 @@ class Command(BaseCommand):
                 enrolled = start + datetime.timedelta(days=i % 10, hours=9)
                 row = Enrolment.objects.create(user=user, module=module)
                 Enrolment.objects.filter(pk=row.pk).update(enrolled_at=enrolled)
+                cohort = row.cohort
                 # How far each gets: many stop around topic 2's debate.
                 reach = min(len(tasks), max(1, int(rng.triangular(1, len(tasks) + 3, 5))))
                 when = enrolled + datetime.timedelta(days=1)
@@ -71,7 +72,7 @@ class Command(BaseCommand):
                         ):
                             Stance.objects.create(
                                 user=user, motion=motion, phase=phase, position=position,
-                                confidence=confidence,
+                                confidence=confidence, cohort=cohort,
                             )  # fmt: skip
                         Stance.objects.filter(user=user, motion=motion).update(
                             recorded_at=min(when, now), updated_at=min(when, now)
