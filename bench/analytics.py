@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,6 +37,9 @@ OUT = ROOT / "bench" / "out" / "analytics.csv"
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/bench_analytics"
 REDIS_DEFAULT = "redis://127.0.0.1:6379/41"
 TARGET_MS = 500
+
+
+ADMIN = SimpleNamespace(is_staff=True, is_authenticated=True)  # sees every cohort
 
 
 def arguments():
@@ -285,7 +289,7 @@ def shown(module, tutor) -> dict[tuple[str, str], str]:
 
     class Request:
         GET: dict = {}
-        user = tutor
+        user = ADMIN  # every cohort, as the plain recount counts
 
     view.request = Request()
     _form, _counts, figures_shown = view.get_figures(module)
