@@ -90,6 +90,7 @@ class GroupCreateView(LoginRequiredMixin, View):
                     description=form.cleaned_data["description"],
                     members_can_schedule=form.cleaned_data["members_can_schedule"],
                     prerequisites_confirmed=form.prerequisites_confirmed,
+                    across_cohorts=form.cleaned_data["across_cohorts"],
                 )
                 sent.keep(reverse("studygroups:schedule", kwargs={"pk": group.pk}))
         except services.GroupError as refused:
