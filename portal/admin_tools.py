@@ -146,6 +146,24 @@ def refuse_bad_admin_keys() -> None:
             request.POST = post
         return response_action_as_django(self, request, queryset)
 
+    from django.forms.models import ModelMultipleChoiceField
+
+    check_values_as_django = ModelMultipleChoiceField._check_values
+
+    def check_values(self, value):
+        # A key too large for the database (OverflowError on SQLite) is no valid choice.
+        meta = self.queryset.model._meta
+        key = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        for item in value:
+            if not _is_key(key, item):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return check_values_as_django(self, value)
+
+    ModelMultipleChoiceField._check_values = check_values
     optgroups.portal_safe = True
     AutocompleteMixin.optgroups = optgroups
     ModelAdmin.response_action = response_action
