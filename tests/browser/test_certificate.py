@@ -10,7 +10,7 @@ import pytest
 
 from reflections.models import ReflectionTemplate
 from reflections.structures import seed_structures
-from tests.browser.conftest import follow
+from tests.browser.conftest import ARTIFACTS, follow
 from tests.certificate_helpers import finish_tasks, review_every_task
 from tests.conftest import PASSWORD
 from tests.credentials import verifier
@@ -53,7 +53,8 @@ def test_certificate_earned_with_evidence_and_its_badge(
     assert "no reviewed reflection linked" in missing.last.inner_text()
     axe(page)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path="/tmp/i22-not-ready-390.png", full_page=True)
+    ARTIFACTS.mkdir(exist_ok=True)  # screenshots to look at, at phone width
+    page.screenshot(path=str(ARTIFACTS / "certificate-not-ready-390.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     # Following a link from the list lands on the task's reflection editor.
     follow(
@@ -108,4 +109,4 @@ def test_certificate_earned_with_evidence_and_its_badge(
     assert verifier.verify(download.value.path().read_text(), fetch).ok
     visitor.close()
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path="/tmp/i22-certificate-390.png", full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "certificate-made-390.png"), full_page=True)
