@@ -37,10 +37,10 @@ class RecountMixin:
 
 @admin.register(Stance)
 class StanceAdmin(RecountMixin, admin.ModelAdmin):
-    list_display = ["user", "motion", "phase", "position", "confidence", "updated_at"]
-    list_filter = ["phase", "position", "motion"]
+    list_display = ["user", "motion", "cohort", "phase", "position", "confidence", "updated_at"]
+    list_filter = ["phase", "position", "motion", "cohort"]
     search_fields = ["user__email", "user__full_name", "reason", "motion__statement"]
-    list_select_related = ["user", "motion"]
+    list_select_related = ["user", "motion", "cohort"]
     raw_id_fields = ["user"]
 
     def recount(self, objs) -> None:
@@ -60,10 +60,14 @@ class ModerationEventInline(admin.TabularInline):
 
 @admin.register(Argument)
 class ArgumentAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
-    list_display = ["__str__", "motion", "side", "parent", "created_at", "is_deleted", "hidden_at"]
-    list_filter = ["motion", "side", "is_deleted", ("hidden_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "__str__", "motion", "cohort", "side", "parent", "created_at", "is_deleted", "hidden_at",
+    ]  # fmt: skip
+    list_filter = [
+        "motion", "cohort", "side", "is_deleted", ("hidden_at", admin.EmptyFieldListFilter),
+    ]  # fmt: skip
     search_fields = ["text", "author__email", "author__full_name", "hidden_reason"]
-    list_select_related = ["author", "motion", "parent", "parent__author"]
+    list_select_related = ["author", "motion", "cohort", "parent", "parent__author"]
     raw_id_fields = ["author", "parent", "hidden_by"]
     readonly_fields = ["created_at", "edited_at"]
     inlines = [ModerationEventInline]

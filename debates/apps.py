@@ -13,6 +13,13 @@ class DebatesConfig(AppConfig):
         # The counters kept on write leave a deleted person's stances and endorsements out.
         register_before_user_delete(stances_forget)
 
+        from modules.services import register_cohort_move
+
+        from .services import debates_follow_cohort_move
+
+        # A trainee moved to another cohort takes their debate contributions along.
+        register_cohort_move(debates_follow_cohort_move)
+
         from portal.pagecache import register_model
 
         from . import models

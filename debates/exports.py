@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from .models import Argument
-from .selectors import cohort_shift
+from .selectors import module_shift
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -19,7 +19,7 @@ def _row(*cells) -> list[str]:
 
 
 ARGUMENT_HEADER = [
-    "argument id", "reply to", "side", "author", "author email", "posted", "edited",
+    "cohort", "argument id", "reply to", "side", "author", "author email", "posted", "edited",
     "endorsements", "status", "hidden by", "hidden at", "hidden reason", "text",
 ]  # fmt: skip
 
@@ -34,7 +34,7 @@ def write_debate_csv(writer, motions: Iterable) -> None:
     """Write one block per motion (a few queries per motion, none per argument)."""
     for motion in motions.select_related("task__topic__module"):
         topic = motion.task.topic
-        shift = cohort_shift(motion)
+        shift = module_shift(motion)  # every cohort; each argument names its cohort
         writer.writerow(_row("Motion", motion.statement))
         writer.writerow(_row("Module", topic.module.title, "Topic", topic.number, topic.title))
         writer.writerow([])
@@ -48,12 +48,13 @@ def write_debate_csv(writer, motions: Iterable) -> None:
         writer.writerow(_row(*ARGUMENT_HEADER))
         arguments = (
             Argument.objects.on(motion)
-            .select_related("author", "hidden_by")
-            .order_by("created_at", "pk")
+            .select_related("author", "hidden_by", "cohort")
+            .order_by("cohort__name", "created_at", "pk")
         )
         for argument in arguments:
             writer.writerow(
                 _row(
+                    argument.cohort.name,
                     argument.pk,
                     argument.parent_id or "",
                     argument.side,

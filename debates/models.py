@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from modules.models import Cohort
 from topics.models import Motion
 
 ARGUMENT_MAX_LENGTH = 5000
@@ -38,6 +39,9 @@ class StanceQuerySet(models.QuerySet):
     def on(self, motion: Motion):
         return self.filter(motion=motion)
 
+    def in_cohort(self, cohort):
+        return self.filter(cohort=cohort)
+
 
 class Stance(models.Model):
     """Where a trainee stands on a motion before, and after, the debate."""
@@ -50,6 +54,12 @@ class Stance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="debate_stances"
     )
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="stances")
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.CASCADE,
+        related_name="debate_stances",
+        help_text="The trainee's cohort: each cohort's shift of opinion is its own.",
+    )
     phase = models.CharField(max_length=10, choices=Phase.choices)
     position = models.CharField(max_length=10, choices=Position.choices)
     confidence = models.PositiveSmallIntegerField(help_text="1 (not at all sure) to 5 (very sure).")
@@ -92,6 +102,9 @@ class ArgumentQuerySet(models.QuerySet):
     def on(self, motion: Motion):
         return self.filter(motion=motion)
 
+    def in_cohort(self, cohort):
+        return self.filter(cohort=cohort)
+
     def top_level(self):
         return self.filter(parent__isnull=True)
 
@@ -123,6 +136,12 @@ class Argument(models.Model):
         AGAINST = "against", "Against the motion"
 
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="arguments")
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.CASCADE,
+        related_name="debate_arguments",
+        help_text="Each cohort debates the motion among itself.",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="debate_arguments"
     )
@@ -155,9 +174,11 @@ class Argument(models.Model):
     class Meta:
         ordering = ["motion", "-created_at"]
         indexes = [
-            models.Index(fields=["motion", "parent", "-created_at"], name="argument_thread_idx"),
             models.Index(
-                fields=["motion", "parent", "-endorsement_count", "-created_at"],
+                fields=["motion", "cohort", "parent", "-created_at"], name="argument_thread_idx"
+            ),
+            models.Index(
+                fields=["motion", "cohort", "parent", "-endorsement_count", "-created_at"],
                 name="argument_endorsed_idx",
             ),
         ]
@@ -250,11 +271,13 @@ class ModerationEvent(models.Model):
 
 
 class DebateTally(models.Model):
-    """The stance counts of a motion, kept on write: every stance recorded or changed
-    updates this row in the same transaction (debates.services), so the chart reads one
-    row instead of counting every stance. ``debates.services.tally_rebuild`` recounts."""
+    """The stance counts of a motion in one cohort, kept on write: every stance recorded
+    or changed updates this row in the same transaction (debates.services), so the chart
+    reads one row instead of counting every stance (and the module-wide chart one row per
+    cohort). ``debates.services.tally_rebuild`` recounts."""
 
-    motion = models.OneToOneField(Motion, on_delete=models.CASCADE, related_name="tally")
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="tallies")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="debate_tallies")
     before_for = models.PositiveIntegerField(default=0)
     before_against = models.PositiveIntegerField(default=0)
     before_undecided = models.PositiveIntegerField(default=0)
@@ -269,10 +292,13 @@ class DebateTally(models.Model):
     )
 
     class Meta:
-        ordering = ["motion"]
+        ordering = ["motion", "cohort"]
+        constraints = [
+            models.UniqueConstraint(fields=["motion", "cohort"], name="one_tally_per_cohort")
+        ]
 
     def __str__(self) -> str:
-        return f"Stance counts on {self.motion}"
+        return f"Stance counts on {self.motion} ({self.cohort.name})"
 
     def get_absolute_url(self) -> str:
         return debate_url(self.motion)

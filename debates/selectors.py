@@ -8,17 +8,28 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from modules.models import Module
+from modules.models import Cohort, Module
 from topics.models import Task
 
 from .models import SHORT_POSITION, Argument, DebateTally, Position, Stance
 
 
 def can_moderate(user, module: Module) -> bool:
-    """Tutors of the module and staff may hide and restore arguments."""
+    """Tutors of the module and staff moderate its debates (each in the cohorts they
+    tutor: ``can_moderate_cohort``) and argue without recording a stance."""
     return user.is_authenticated and (user.is_staff or module.is_tutor(user))
+
+
+def can_moderate_cohort(user, cohort: Cohort) -> bool:
+    """Staff, the module's lead tutors and the cohort's own tutors moderate a cohort's
+    debate (hide and restore its arguments)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Cohort.objects.filter(pk=cohort.pk).tutored_by(user).exists()
 
 
 # --- "my study group" -------------------------------------------------------------------
@@ -61,18 +72,21 @@ THREADS_PER_PAGE = 10
 
 
 def argument_threads(
-    *, motion, user, moderator: bool, sort: str = "newest", side: str = ""
+    *, motion, cohort, user, moderator: bool, sort: str = "newest", side: str = ""
 ) -> QuerySet:
-    """Top-level arguments this user may see, each with its visible replies prefetched
-    (as ``visible_replies``), endorsement counts and whether the user endorsed each."""
+    """Top-level arguments of the cohort's debate that this user may see, each with its
+    visible replies in the cohort prefetched (as ``visible_replies``), endorsement counts
+    and whether the user endorsed each."""
     replies = (
-        Argument.objects.visible_to(user, moderator=moderator)
+        Argument.objects.in_cohort(cohort)
+        .visible_to(user, moderator=moderator)
         .with_endorsements_for(user)
         .select_related("author", "hidden_by")
         .order_by("created_at", "pk")
     )
     threads = (
         Argument.objects.on(motion)
+        .in_cohort(cohort)
         .top_level()
         .visible_to(user, moderator=moderator)
         .with_endorsements_for(user)
@@ -84,10 +98,12 @@ def argument_threads(
     return threads.order_by(*SORTS.get(sort, SORTS["newest"])[1])
 
 
-def side_counts(*, motion, user, moderator: bool) -> dict[str, int]:
-    """How many top-level arguments (that this user may see) are on each side."""
+def side_counts(*, motion, cohort, user, moderator: bool) -> dict[str, int]:
+    """How many top-level arguments of the cohort's debate (that this user may see) are
+    on each side."""
     counts = (
         Argument.objects.on(motion)
+        .in_cohort(cohort)
         .top_level()
         .visible_to(user, moderator=moderator)
         .aggregate(
@@ -129,11 +145,29 @@ def _pct(n: int, total: int) -> int:
     return round(100 * n / total) if total else 0
 
 
-def cohort_shift(motion) -> CohortShift:
-    """The distribution of stances before and after, and how many changed their mind
-    (among those who recorded both): one row, the counters kept on write
+COUNTED = [f"{phase}_{p}" for phase in ("before", "after") for p in Position.values]
+
+
+def cohort_shift(motion, cohort) -> CohortShift:
+    """The cohort's distribution of stances before and after, and how many changed their
+    mind (among those who recorded both): one row, the counters kept on write
     (debates.services), whatever the size of the cohort."""
-    tally = DebateTally.objects.filter(motion=motion).first() or DebateTally(motion=motion)
+    tally = DebateTally.objects.filter(motion=motion, cohort=cohort).first() or DebateTally(
+        motion=motion
+    )
+    return _shift(tally)
+
+
+def module_shift(motion) -> CohortShift:
+    """The same counts over every cohort of the module (for tutors and admins): one
+    aggregate over the cohorts' counters, never anyone's words."""
+    sums = DebateTally.objects.filter(motion=motion).aggregate(
+        **{name: Sum(name) for name in [*COUNTED, "both", "changed"]}
+    )
+    return _shift(DebateTally(motion=motion, **{k: v or 0 for k, v in sums.items()}))
+
+
+def _shift(tally: DebateTally) -> CohortShift:
     before_total = sum(tally.count("before", value) for value in Position.values)
     after_total = sum(tally.count("after", value) for value in Position.values)
     rows = []

@@ -13,8 +13,10 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from modules.models import Cohort, Enrolment
 from notifications.models import Kind
 from notifications.services import notify
+from portal.pagecache import pages_changed
 from topics.models import Motion
 from topics.services import task_mark_done
 
@@ -27,7 +29,7 @@ from .models import (
     Position,
     Stance,
 )
-from .selectors import can_moderate
+from .selectors import can_moderate, can_moderate_cohort
 from .validation import clean_argument_text, clean_one_line
 
 
@@ -47,11 +49,24 @@ def _complete_if_ready(*, user, motion: Motion) -> bool:
     return True
 
 
-def _require_stance_before(*, user, motion: Motion) -> None:
-    """Trainees join the argument once their own first opinion is on record; tutors need not."""
-    if can_moderate(user, motion.task.topic.module):
+def cohort_of(*, user, motion: Motion) -> Cohort | None:
+    """The cohort in whose debate this person takes part: their enrolment's."""
+    enrolment = (
+        Enrolment.objects.filter(user=user, module_id=motion.task.topic.module_id)
+        .select_related("cohort")
+        .first()
+    )
+    return enrolment.cohort if enrolment else None
+
+
+def _require_stance_before(*, user, motion: Motion, cohort: Cohort) -> None:
+    """Trainees join their cohort's argument once their own first opinion is on record
+    there; the cohort's tutors (lead tutors, staff) need not."""
+    if can_moderate(user, motion.task.topic.module) and can_moderate_cohort(user, cohort):
         return
-    if not Stance.objects.filter(user=user, motion=motion, phase=Stance.Phase.BEFORE).exists():
+    if not Stance.objects.filter(
+        user=user, motion=motion, cohort=cohort, phase=Stance.Phase.BEFORE
+    ).exists():
         raise ValidationError("Record your stance before the debate first.")
 
 
@@ -62,23 +77,27 @@ def _require_stance_before(*, user, motion: Motion) -> None:
 # from the rows, for bulk loads and for the admin.
 
 
-def _tally_add(motion_id: int, **deltas: int) -> None:
+def _tally_add(motion_id: int, cohort_id: int, **deltas: int) -> None:
     changes = {name: F(name) + delta for name, delta in deltas.items() if delta}
     if not changes:
         return
-    if not DebateTally.objects.filter(motion_id=motion_id).update(**changes):
-        DebateTally.objects.get_or_create(motion_id=motion_id)
-        DebateTally.objects.filter(motion_id=motion_id).update(**changes)
+    tally = DebateTally.objects.filter(motion_id=motion_id, cohort_id=cohort_id)
+    if not tally.update(**changes):
+        DebateTally.objects.get_or_create(motion_id=motion_id, cohort_id=cohort_id)
+        tally.update(**changes)
 
 
 def tally_rebuild(motion_ids=None) -> int:
-    """Recount the stance counters of the given motions (all, with None) from the stances."""
+    """Recount the stance counters of the given motions (all, with None) from the
+    stances, per cohort. Returns how many motions were recounted."""
     stances = Stance.objects.all()
     if motion_ids is not None:
-        stances = stances.filter(motion_id__in=list(motion_ids))
-    counts: dict[int, dict[str, int]] = {}
-    for row in stances.values("motion_id", "phase", "position").annotate(n=Count("pk")):
-        fields = counts.setdefault(row["motion_id"], {})
+        motion_ids = list(motion_ids)
+        stances = stances.filter(motion_id__in=motion_ids)
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    rows = stances.values("motion_id", "cohort_id", "phase", "position").annotate(n=Count("pk"))
+    for row in rows:
+        fields = counts.setdefault((row["motion_id"], row["cohort_id"]), {})
         fields[f"{row['phase']}_{row['position']}"] = row["n"]
     before = Stance.objects.filter(
         motion=OuterRef("motion"), user=OuterRef("user"), phase=Stance.Phase.BEFORE
@@ -87,21 +106,43 @@ def tally_rebuild(motion_ids=None) -> int:
         stances.filter(phase=Stance.Phase.AFTER)
         .annotate(before_position=Subquery(before))
         .filter(before_position__isnull=False)
-        .values("motion_id")
+        .values("motion_id", "cohort_id")
         .annotate(both=Count("pk"), changed=Count("pk", filter=~Q(position=F("before_position"))))
     )
     for row in pairs:
-        fields = counts.setdefault(row["motion_id"], {})
+        fields = counts.setdefault((row["motion_id"], row["cohort_id"]), {})
         fields.update(both=row["both"], changed=row["changed"])
     if motion_ids is None:
         motion_ids = list(Motion.objects.values_list("pk", flat=True))
     zero = {f"{p}_{q}": 0 for p in Stance.Phase.values for q in Position.values}
     zero.update(both=0, changed=0)
-    for motion_id in motion_ids:
-        DebateTally.objects.update_or_create(
-            motion_id=motion_id, defaults={**zero, **counts.get(motion_id, {})}
-        )
+    DebateTally.objects.filter(motion_id__in=motion_ids).delete()
+    DebateTally.objects.bulk_create(
+        DebateTally(motion_id=motion_id, cohort_id=cohort_id, **{**zero, **fields})
+        for (motion_id, cohort_id), fields in counts.items()
+    )
     return len(motion_ids)
+
+
+def debates_follow_cohort_move(*, user, module, old: Cohort, new: Cohort) -> None:
+    """A trainee moved cohort: their stances and their arguments (with their own replies
+    in those threads) move to the new cohort's debate, and the counts follow. Others'
+    replies in a moved thread stay with the old cohort, which no longer shows them: nobody
+    reads another cohort's words. The mover's replies in others' threads stay put too."""
+    motions = Motion.objects.filter(task__topic__module=module)
+    moved_threads = list(
+        Argument.objects.filter(
+            author=user, motion__in=motions, cohort=old, parent__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    Argument.objects.filter(pk__in=moved_threads).update(cohort=new)
+    Argument.objects.filter(author=user, parent_id__in=moved_threads).update(cohort=new)
+    moved = Stance.objects.filter(user=user, motion__in=motions, cohort=old)
+    motion_ids = set(moved.values_list("motion_id", flat=True))
+    moved.update(cohort=new)
+    if motion_ids:
+        tally_rebuild(motion_ids)
+    pages_changed(scopes=["debates"])
 
 
 def endorsement_counts_rebuild(*, motion_ids=None, argument_ids=None) -> None:
@@ -161,7 +202,10 @@ def stance_record(
     if not isinstance(confidence, int) or not 1 <= confidence <= 5:
         raise ValidationError("Confidence is a number from 1 to 5.")
     reason = clean_one_line(reason, required=False, what="reason")
-    values = {"position": position, "confidence": confidence, "reason": reason}
+    cohort = cohort_of(user=user, motion=motion)
+    if cohort is None:
+        raise ValidationError("Enrol in the module to take part in its debates.")
+    values = {"position": position, "confidence": confidence, "reason": reason, "cohort": cohort}
     if phase == Stance.Phase.BEFORE:
         try:
             with transaction.atomic():
@@ -170,7 +214,7 @@ def stance_record(
             raise ValidationError(
                 "Your stance before the debate is already recorded and is kept as it was."
             ) from None
-        _tally_add(motion.pk, **{f"before_{position}": 1})
+        _tally_add(motion.pk, cohort.pk, **{f"before_{position}": 1})
     else:
         before = Stance.objects.filter(user=user, motion=motion, phase="before").first()
         if before is None:
@@ -191,21 +235,34 @@ def stance_record(
         else:
             deltas[f"after_{old}"] = deltas.get(f"after_{old}", 0) - 1
             deltas["changed"] -= int(old != before.position)
-        _tally_add(motion.pk, **deltas)
+        _tally_add(motion.pk, cohort.pk, **deltas)
     _complete_if_ready(user=user, motion=motion)
     return stance
 
 
 @transaction.atomic
 def argument_create(
-    *, author, motion: Motion, text: str, side: str = "", parent: Argument | None = None
+    *,
+    author,
+    motion: Motion,
+    text: str,
+    side: str = "",
+    parent: Argument | None = None,
+    cohort: Cohort | None = None,
 ) -> Argument:
-    """Post an argument (with a side) or a reply to a top-level argument (without one).
+    """Post an argument (with a side) or a reply to a top-level argument (without one),
+    in a cohort's debate: a reply in its thread's, otherwise ``cohort`` or the author's.
 
-    Trainees argue once they have recorded their stance before; tutors may post
-    without one."""
+    Trainees argue in their own cohort once they have recorded their stance before;
+    the cohort's tutors may post without one."""
     text = clean_argument_text(text)
-    _require_stance_before(user=author, motion=motion)
+    if parent is not None:
+        cohort = parent.cohort
+    elif cohort is None:
+        cohort = cohort_of(user=author, motion=motion)
+    if cohort is None or cohort.module_id != motion.task.topic.module_id:
+        raise ValidationError("Enrol in the module to take part in its debates.")
+    _require_stance_before(user=author, motion=motion, cohort=cohort)
     if parent is not None:
         if parent.motion_id != motion.pk or parent.parent_id is not None:
             raise ValidationError("Replies go under an argument, one level deep.")
@@ -215,7 +272,7 @@ def argument_create(
     elif side not in Argument.Side.values:
         raise ValidationError("Choose whether you argue for or against the motion.")
     argument = Argument.objects.create(
-        motion=motion, author=author, parent=parent, side=side, text=text
+        motion=motion, cohort=cohort, author=author, parent=parent, side=side, text=text
     )
     _complete_if_ready(user=author, motion=motion)
     if parent is not None:
@@ -290,7 +347,7 @@ def endorsement_create(*, argument: Argument, user) -> Endorsement:
         raise ValidationError("You cannot endorse your own argument.")
     if argument.is_deleted or argument.is_hidden:
         raise ValidationError("That argument can no longer be endorsed.")
-    _require_stance_before(user=user, motion=argument.motion)
+    _require_stance_before(user=user, motion=argument.motion, cohort=argument.cohort)
     try:
         with transaction.atomic():
             endorsement = Endorsement.objects.create(argument=argument, user=user)
@@ -312,8 +369,8 @@ def endorsement_delete(*, argument: Argument, user) -> None:
 @transaction.atomic
 def argument_hide(*, argument: Argument, by, reason: str) -> Argument:
     """A tutor of the module (or staff) hides an argument, giving a reason its author sees."""
-    if not can_moderate(by, argument.motion.task.topic.module):
-        raise ValidationError("Only the module's tutors can hide arguments.")
+    if not can_moderate_cohort(by, argument.cohort):
+        raise ValidationError("Only the cohort's tutors can hide arguments.")
     reason = clean_one_line(reason, required=True, what="reason for hiding it")
     argument.hidden_by = by
     argument.hidden_at = timezone.now()
@@ -340,8 +397,8 @@ def argument_hide(*, argument: Argument, by, reason: str) -> Argument:
 
 @transaction.atomic
 def argument_unhide(*, argument: Argument, by) -> Argument:
-    if not can_moderate(by, argument.motion.task.topic.module):
-        raise ValidationError("Only the module's tutors can restore arguments.")
+    if not can_moderate_cohort(by, argument.cohort):
+        raise ValidationError("Only the cohort's tutors can restore arguments.")
     if not argument.is_hidden:
         return argument
     argument.hidden_by = None

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
+from modules.models import Cohort, Enrolment
 from topics.models import Motion, Task, TaskCompletion
 from topics.views import ModuleContentMixin
 
@@ -60,25 +61,60 @@ class DebateMixin(ModuleContentMixin):
         self._motion = motion
         # selectors.can_moderate's rule, from the same query: the module's tutors and staff
         self.moderator = user.is_staff or tutoring
+        self._choose_cohort(module)
         return motion
+
+    def _choose_cohort(self, module) -> None:
+        """Which cohort's debate this is. A trainee's is their enrolment's; a moderator
+        picks among the cohorts they tutor (all of them for lead tutors and staff) with
+        ``?cohort=`` (on a POST also from the form), the first by default. A moderator
+        who tutors none of the module's cohorts sees the module-wide counts only."""
+        user = self.request.user
+        self.cohorts = []
+        self.cohort = None
+        if self.moderator:
+            self.cohorts = list(
+                Cohort.objects.visible_to_moderator(user, module).order_by("starts_on", "name")
+            )
+            wanted = self.request.GET.get("cohort") or self.request.POST.get("cohort", "")
+            chosen = [c for c in self.cohorts if str(c.pk) == wanted]
+            self.cohort = chosen[0] if chosen else (self.cohorts[0] if self.cohorts else None)
+        else:
+            enrolment = (
+                Enrolment.objects.filter(user=user, module=module).select_related("cohort").first()
+            )
+            if enrolment is None:  # staff are moderators; others take part when enrolled
+                raise Http404("No debate here.")
+            self.cohort = enrolment.cohort
 
     def get_argument(self, queryset=None) -> Argument:
         """An argument of this debate that the user may see (others' hidden ones: 404)."""
         motion = self.get_motion()
         queryset = queryset if queryset is not None else Argument.objects.all()
+        # Only in this person's cohort (a moderator's: any cohort they moderate).
+        cohorts = [c.pk for c in self.cohorts] if self.moderator else [self.cohort.pk]
         argument = get_object_or_404(
-            queryset.on(motion).visible_to(self.request.user, moderator=self.moderator),
+            queryset.on(motion)
+            .filter(cohort_id__in=cohorts)
+            .visible_to(self.request.user, moderator=self.moderator)
+            .select_related("cohort"),
             pk=self.kwargs["pk"],
         )
         argument.motion = motion
+        if self.moderator:  # the moderator acts in the argument's cohort
+            self.cohort = argument.cohort
         return argument
 
     def debate_url(self) -> str:
-        return debate_url(self.get_motion())
+        """The debate's page; for a moderator, of the cohort in hand."""
+        url = debate_url(self.get_motion())
+        if self.moderator and self.cohort is not None:
+            url += f"?cohort={self.cohort.pk}"
+        return url
 
     def redirect_back(self, anchor: str = "") -> HttpResponseRedirect:
         """Back to the page of the debate the form was sent from (``next``), else its start."""
-        base = self.debate_url()
+        base = debate_url(self.get_motion())
         target = self.request.POST.get("next", "")
         path, _, rest = target.partition("?")
         if path and posixpath.normpath(path) + ("/" if path.endswith("/") else "") != path:
@@ -87,7 +123,7 @@ class DebateMixin(ModuleContentMixin):
             target, allowed_hosts={self.request.get_host()}, require_https=False
         )
         if not (ok and target.startswith(base)):
-            target = base
+            target = self.debate_url()
         target = target.split("#", 1)[0]
         return HttpResponseRedirect(target + (f"#{anchor}" if anchor else ""))
 
@@ -105,10 +141,13 @@ class DebateView(DebateMixin, View):
         and the control for the page after (swapped out of band)."""
         motion = self.get_motion()
         before = None
+        if self.cohort is None:
+            return HttpResponseClientRedirect(self.debate_url())
         if not self.moderator:
             before = Stance.objects.filter(
-                user=self.request.user, motion=motion, phase=Stance.Phase.BEFORE
-            ).first()
+                user=self.request.user, motion=motion, cohort=self.cohort,
+                phase=Stance.Phase.BEFORE,
+            ).first()  # fmt: skip
             if before is None:  # the arguments open once the stance before is recorded
                 return HttpResponseClientRedirect(self.debate_url())
         context = {
@@ -118,6 +157,7 @@ class DebateView(DebateMixin, View):
             "moderator": self.moderator,
             "debate_url": debate_url(motion),
             "next_url": self.request.get_full_path(),
+            "debate_cohort": self.cohort,
         }
         context.update(
             self._arguments_context(
@@ -140,10 +180,13 @@ class DebateView(DebateMixin, View):
         moderator = self.moderator
         now = timezone.now()
 
+        cohort = self.cohort
         stances = (
             {}
             if moderator
-            else {s.phase: s for s in Stance.objects.filter(user=user, motion=motion)}
+            else {
+                s.phase: s for s in Stance.objects.filter(user=user, motion=motion, cohort=cohort)
+            }
         )
         before, after = stances.get(Stance.Phase.BEFORE), stances.get(Stance.Phase.AFTER)
         context = {
@@ -157,6 +200,8 @@ class DebateView(DebateMixin, View):
             "debate_url": debate_url(motion),
             "next_url": self.request.get_full_path(),
             "edit_minutes": EDIT_WINDOW_MINUTES,
+            "debate_cohort": cohort,
+            "cohort_choices": self.cohorts if moderator else [],
         }
         if not moderator:
             # A deleted argument was still posted: the completion it earned stands.
@@ -174,16 +219,18 @@ class DebateView(DebateMixin, View):
                     phase=Stance.Phase.AFTER, initial=initial
                 )
 
-        if moderator or before is not None:
+        if cohort is not None and (moderator or before is not None):
             context.update(
                 self._arguments_context(
                     motion, now=now, argument_form=argument_form,
                     reply_form=reply_form, hide_form=hide_form,
                 )
             )  # fmt: skip
-        if moderator or after is not None:
-            context["cohort"] = selectors.cohort_shift(motion)
+        if cohort is not None and (moderator or after is not None):
+            context["cohort"] = selectors.cohort_shift(motion, cohort)
             context["personal_shift"] = selectors.personal_shift(before, after)
+        if moderator:  # every cohort together, counts only
+            context["module_shift"] = selectors.module_shift(motion)
         return render(self.request, self.template_name, context)
 
     def _arguments_context(self, motion, *, now, argument_form, reply_form, hide_form) -> dict:
@@ -197,8 +244,9 @@ class DebateView(DebateMixin, View):
             selectors.study_group_filter_available() and request.GET.get("group") == "mine"
         )
 
+        cohort = self.cohort
         threads = selectors.argument_threads(
-            motion=motion, user=user, moderator=moderator, sort=sort, side=side
+            motion=motion, cohort=cohort, user=user, moderator=moderator, sort=sort, side=side
         )
         if group_filter:
             threads = selectors.filter_for_group_members(threads, user=user, module=module)
@@ -209,7 +257,7 @@ class DebateView(DebateMixin, View):
             threads = threads.filter(pk=thread)
         # Pages of THREADS_PER_PAGE, fetched with one more to know whether there is a next:
         # no COUNT over the whole debate (the side counts give the total where it is known).
-        counts = selectors.side_counts(motion=motion, user=user, moderator=moderator)
+        counts = selectors.side_counts(motion=motion, cohort=cohort, user=user, moderator=moderator)
         total = None if group_filter or thread is not None else counts[side or "all"]
         per_page = selectors.THREADS_PER_PAGE
         page = request.GET.get("page", "")
@@ -274,7 +322,7 @@ class StanceView(DebateView):
             messages.info(request, "Tutors moderate the debate and do not record a stance.")
             return self.redirect_back()
         has_before = Stance.objects.filter(
-            user=request.user, motion=motion, phase=Stance.Phase.BEFORE
+            user=request.user, motion=motion, cohort=self.cohort, phase=Stance.Phase.BEFORE
         ).exists()
         phase = Stance.Phase.AFTER if has_before else Stance.Phase.BEFORE
         form = StanceForm(request.POST, phase=phase)
@@ -305,9 +353,12 @@ class ArgumentCreateView(DebateView):
         if not form.is_valid():
             return self.render_page(argument_form=form)
         try:
+            if self.cohort is None:
+                raise ValidationError("You tutor none of this module's cohorts.")
             argument = services.argument_create(
                 author=request.user,
                 motion=motion,
+                cohort=self.cohort,
                 side=form.cleaned_data["side"],
                 text=form.cleaned_data["text"],
             )

@@ -33,9 +33,11 @@ class ModulesConfig(AppConfig):
 
         from portal.pagecache import content, owned_by, register_model
 
-        from .models import Enrolment
+        from .models import Cohort, Enrolment
 
         # Kept pages (portal.pagecache): content is everyone's; an enrolment is one person's.
         for model in (Module, Prerequisite, LearningOutcome, Tutor, ModuleTutor):
             register_model(model, content)
         register_model(Enrolment, owned_by("user", "cohort"))  # the tutors' cohort table too
+        # A cohort's tutors, dates or openness change who sees whom: queue, tables, debates.
+        register_model(Cohort, lambda instance: (("site", "review", "cohort", "debates"), ()))

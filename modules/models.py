@@ -1,7 +1,10 @@
 """Modules of training, their tutors, learning outcomes and prerequisites."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from portal.fields import URLField
@@ -235,6 +238,13 @@ class ModuleTutor(models.Model):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="tutor_links")
     tutor = models.ForeignKey(Tutor, on_delete=models.CASCADE, related_name="module_links")
     position = models.PositiveSmallIntegerField(default=1)
+    is_lead = models.BooleanField(
+        "lead tutor",
+        default=False,
+        help_text="A lead tutor tutors every cohort of the module (review queue, cohort "
+        "table, debates) and manages its cohorts; other tutors see only the cohorts they "
+        "are named on.",
+    )
 
     class Meta:
         ordering = ["module", "position"]
@@ -249,12 +259,146 @@ class ModuleTutor(models.Model):
         return self.module.get_absolute_url()
 
 
+# --- cohorts ---------------------------------------------------------------------------
+
+# No look-alike letters or digits (0/O, 1/I/L), so a code read out or typed is found.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+def new_enrolment_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class CohortQuerySet(models.QuerySet):
+    def open_for_enrolment(self):
+        return self.filter(is_open=True)
+
+    def tutored_by(self, user):
+        """The cohorts this user tutors: every cohort of a module where they are a lead
+        tutor, and the cohorts they are named on in modules they tutor."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        lead = ModuleTutor.objects.filter(module=OuterRef("module"), tutor__user=user, is_lead=True)
+        named = ModuleTutor.objects.filter(
+            module=OuterRef("module"), tutor__user=user, tutor__cohorts=OuterRef("pk")
+        )
+        return self.filter(Exists(lead) | Exists(named))
+
+    def visible_to_moderator(self, user, module):
+        """The cohorts of ``module`` whose debates this user moderates: all of them for
+        staff and lead tutors, the ones they tutor for other tutors."""
+        cohorts = self.filter(module=module)
+        if getattr(user, "is_staff", False):
+            return cohorts
+        return cohorts.tutored_by(user)
+
+
+class Cohort(models.Model):
+    """One intake of a module: its trainees debate among themselves, and its tutors see
+    them (and only them, unless they are the module's lead tutors)."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=150, help_text="e.g. “Leeds, January 2027”.")
+    starts_on = models.DateField("starts", null=True, blank=True)
+    ends_on = models.DateField("ends", null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Most trainees it takes; blank for no limit."
+    )
+    tutors = models.ManyToManyField(
+        Tutor,
+        related_name="cohorts",
+        blank=True,
+        help_text="Chosen from the module's tutors; they review and moderate this cohort.",
+    )
+    enrolment_code = models.CharField(
+        max_length=16,
+        unique=True,
+        default=new_enrolment_code,
+        help_text="Trainees join with this code or the link made from it.",
+    )
+    is_open = models.BooleanField(
+        "open for self-enrolment",
+        default=True,
+        help_text="Trainees may join it themselves (the module's Enrol button, the code, "
+        "the link). Closed cohorts take people an admin enrols.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["module", "starts_on", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "name"], name="one_cohort_name_per_module"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="cohort_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.module})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("modules:join", kwargs={"code": self.enrolment_code})
+
+    @classmethod
+    def default_for(cls, module: Module) -> "Cohort":
+        """The cohort an enrolment goes into when none is named: the module's first open
+        cohort, else its first; a module without cohorts gets one, taught by all of its
+        tutors (so a module run once needs no cohort set up)."""
+        cohorts = list(
+            cls.objects.filter(module=module).order_by("-is_open", "starts_on", "pk")[:1]
+        )
+        if cohorts:
+            return cohorts[0]
+        cohort, created = cls.objects.get_or_create(
+            module=module, name="All trainees", defaults={"is_open": True}
+        )
+        if created:
+            cohort.tutors.set(Tutor.objects.filter(module_links__module=module))
+        return cohort
+
+
+def tutor_scope(user, *, module_field: str = "module", user_field: str = "author") -> Q:
+    """For rows that belong to a trainee (``user_field``) in a module (``module_field``):
+    the rows a tutor may see. A lead tutor of the module sees every trainee's; another
+    tutor of the module those of trainees enrolled in a cohort they are named on, and of
+    people in no cohort of the module (never enrolled, or left it), as before cohorts.
+    Nothing for anybody who is not a tutor of the module (staff included)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    module = OuterRef(module_field)
+    tutors_it = ModuleTutor.objects.filter(module=module, tutor__user=user)
+    in_my_cohort = Enrolment.objects.filter(
+        user=OuterRef(user_field), module=module, cohort__tutors__user=user
+    )
+    in_a_cohort = Enrolment.objects.filter(user=OuterRef(user_field), module=module)
+    return Q(Exists(tutors_it.filter(is_lead=True))) | (
+        Q(Exists(tutors_it)) & (Q(Exists(in_my_cohort)) | ~Q(Exists(in_a_cohort)))
+    )
+
+
 class EnrolmentQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user) if user.is_authenticated else self.none()
 
     def active(self):
         return self.filter(completed_at__isnull=True)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Enrolments made without a cohort go into the module's default cohort."""
+        objs = list(objs)
+        defaults: dict[int, Cohort] = {}
+        for enrolment in objs:
+            if enrolment.cohort_id is None:
+                if enrolment.module_id not in defaults:
+                    defaults[enrolment.module_id] = Cohort.default_for(enrolment.module)
+                enrolment.cohort = defaults[enrolment.module_id]
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Enrolment(models.Model):
@@ -264,6 +408,13 @@ class Enrolment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
     )
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="enrolments")
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        help_text="Move a trainee with the admin's “Move to another cohort” action, so "
+        "their debate contributions move with them.",
+    )
     enrolled_at = models.DateTimeField(auto_now_add=True)
     prerequisites_confirmed_at = models.DateTimeField(
         null=True,
@@ -283,9 +434,17 @@ class Enrolment(models.Model):
                 fields=["user", "module"], name="one_enrolment_per_user_per_module"
             ),
         ]
+        indexes = [models.Index(fields=["cohort", "user"], name="enrolment_cohort_idx")]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.module}"
+
+    def save(self, *args, **kwargs):
+        # An enrolment made without a cohort (a shell, a fixture, a test) goes into the
+        # module's default cohort; the services always name one.
+        if self.cohort_id is None and self.module_id is not None:
+            self.cohort = Cohort.default_for(self.module)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return self.module.get_absolute_url()

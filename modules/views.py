@@ -1,14 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
 from django.views.generic import DetailView
 
 from .content import module_structure
-from .forms import EnrolForm
-from .models import Enrolment, Module
-from .services import enrolment_create, enrolment_delete
+from .forms import CohortCodeForm, EnrolForm
+from .models import Cohort, Enrolment, Module
+from .services import cohort_enrol_by_code, enrolment_create, enrolment_delete
 
 
 class ModuleDetailView(DetailView):
@@ -44,7 +46,9 @@ class ModuleDetailView(DetailView):
         required = [link.required for link in module.prerequisite_links.all()]
         enrolments = {
             e.module_id: e
-            for e in Enrolment.objects.filter(user=user, module__in=[module, *required])
+            for e in Enrolment.objects.filter(
+                user=user, module__in=[module, *required]
+            ).select_related("cohort")
         }
         enrolment = enrolments.get(module.pk)
         done_here = {
@@ -60,7 +64,12 @@ class ModuleDetailView(DetailView):
         if enrolment is not None:
             context["next_task"] = next_task(user=user, module=module)
         elif module.is_offered:
-            context["enrol_form"] = EnrolForm(missing=missing)
+            cohorts = list(Cohort.objects.filter(module=module).order_by("starts_on", "name"))
+            open_cohorts = [c for c in cohorts if c.is_open]
+            if open_cohorts or not cohorts:  # no cohort yet: the first enrolment makes one
+                context["enrol_form"] = EnrolForm(missing=missing, cohorts=open_cohorts)
+            else:
+                context["enrol_by_code"] = CohortCodeForm()
         return context
 
 
@@ -77,15 +86,106 @@ class ModuleEnrolView(LoginRequiredMixin, ModuleDetailView):
         if context.get("enrolment") is not None:
             messages.info(request, f"You are already enrolled in {module.title}.")
             return redirect(module)
-        form = EnrolForm(request.POST, missing=context["prerequisites_missing"])
+        if "enrol_form" not in context:
+            messages.error(request, "This module takes trainees by invitation or enrolment code.")
+            return redirect(module)
+        form = EnrolForm(
+            request.POST,
+            missing=context["prerequisites_missing"],
+            cohorts=list(Cohort.objects.filter(module=module, is_open=True)),
+        )
         if not form.is_valid():
             context["enrol_form"] = form
             return self.render_to_response(context)
-        enrolment_create(
-            user=request.user, module=module, prerequisites_confirmed=form.prerequisites_confirmed
-        )
+        try:
+            enrolment_create(
+                user=request.user, module=module, cohort=form.chosen_cohort,
+                prerequisites_confirmed=form.prerequisites_confirmed, check_capacity=True,
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error("cohort" if "cohort" in form.fields else None, error)
+            context["enrol_form"] = form
+            return self.render_to_response(context)
         messages.success(request, f"You are enrolled in {module.title}. Welcome!")
         return redirect(module)
+
+
+class CohortCodeView(LoginRequiredMixin, View):
+    """Type a cohort's enrolment code; a code that opens a cohort leads to its join page."""
+
+    template_name = "modules/cohort_code.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": CohortCodeForm()})
+
+    def post(self, request):
+        form = CohortCodeForm(request.POST)
+        if form.is_valid():
+            code = form.cleaned_data["code"]
+            if Cohort.objects.filter(enrolment_code=code, is_open=True).exists():
+                return redirect("modules:join", code=code)
+            form.add_error(
+                "code", "No open cohort has that code. Check it with whoever gave it to you."
+            )
+        return render(request, self.template_name, {"form": form})
+
+
+class CohortJoinView(LoginRequiredMixin, View):
+    """A cohort's shareable link: who it is for, and "Join" (with the module's prerequisite
+    confirmation where needed). Closed cohorts and unknown codes: 404."""
+
+    template_name = "modules/cohort_join.html"
+
+    def get_cohort(self) -> Cohort:
+        return get_object_or_404(
+            Cohort.objects.select_related("module").filter(
+                is_open=True, module__is_offered=True, module__is_published=True
+            ),
+            enrolment_code=self.kwargs["code"],
+        )
+
+    def context(self, cohort: Cohort, form=None) -> dict:
+        module = cohort.module
+        required = list(module.prerequisites.all())
+        done = set(
+            Enrolment.objects.filter(
+                user=self.request.user, module__in=required, completed_at__isnull=False
+            ).values_list("module_id", flat=True)
+        )
+        missing = [m for m in required if m.pk not in done]
+        enrolment = (
+            Enrolment.objects.filter(user=self.request.user, module=module)
+            .select_related("cohort")
+            .first()
+        )
+        return {
+            "cohort": cohort,
+            "module": module,
+            "enrolment": enrolment,
+            "prerequisites_missing": missing,
+            "form": form or EnrolForm(missing=missing, cohorts=[cohort]),
+        }
+
+    def get(self, request, code):
+        return render(request, self.template_name, self.context(self.get_cohort()))
+
+    def post(self, request, code):
+        cohort = self.get_cohort()
+        context = self.context(cohort)
+        form = EnrolForm(request.POST, missing=context["prerequisites_missing"], cohorts=[cohort])
+        if not form.is_valid():
+            return render(request, self.template_name, self.context(cohort, form))
+        try:
+            cohort_enrol_by_code(user=request.user, code=cohort.enrolment_code)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(request, self.template_name, self.context(cohort, form))
+        if form.prerequisites_confirmed:
+            enrolment_create(user=request.user, module=cohort.module, prerequisites_confirmed=True)
+        messages.success(
+            request, f"You are enrolled in {cohort.module.title}, cohort “{cohort.name}”. Welcome!"
+        )
+        return redirect(cohort.module)
 
 
 class ModuleLeaveView(LoginRequiredMixin, DetailView):

@@ -23,6 +23,8 @@ class Kind(models.TextChoices):
     DEBATE_REPLY = "debate_reply", "Replies to your debate arguments"
     MODERATION = "moderation", "Your debate arguments hidden or restored by a tutor"
     EXPORT_READY = "export_ready", "Your portfolio exports ready to download"
+    ENROLMENT = "enrolment", "Enrolments made for you (a cohort you were added to)"
+    ANNOUNCEMENT = "announcement", "Announcements from your cohort's tutors"
 
 
 class Channel(models.TextChoices):
@@ -42,6 +44,8 @@ DEFAULT_CHANNELS: dict[str, str] = {
     Kind.MODERATION: Channel.IMMEDIATE,
     # The person is usually watching the progress bar when it is ready.
     Kind.EXPORT_READY: Channel.NEVER,
+    Kind.ENROLMENT: Channel.IMMEDIATE,
+    Kind.ANNOUNCEMENT: Channel.IMMEDIATE,
 }
 
 TEXT_MAX_LENGTH = 300

@@ -22,8 +22,9 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 # A panel renders for (request, the page's object or None) and returns HTML, or "" for
-# nothing. Slots in use: "dashboard", "module.overview" (module), "task.detail" (task),
-# "reflection.detail" (reflection).
+# nothing. Slots in use: "dashboard", "dashboard.tutored" (a module the user tutors, in
+# its card), "module.overview" (module), "task.detail" (task), "reflection.detail"
+# (reflection).
 Panel = Callable[[Any, Any], str]
 _panels: dict[str, list[Panel]] = defaultdict(list)
 

@@ -44,4 +44,6 @@ urlpatterns = [
     path("verify/<str:code>/", CertificateVerifyView.as_view(), name="certificate_verify"),
     path("credentials/", include("credentials.urls")),
     path("groups/", include("studygroups.urls")),
+    path("organisations/", include("organisations.urls")),
+    path("analytics/", include("analytics.urls")),
 ]

@@ -55,7 +55,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         if tutor_profile_of(user) is not None:  # no query for people who tutor nothing
             tutored = list(
                 Module.objects.tutored_by(user)
-                .annotate(waiting=waiting_in_module())
+                .annotate(waiting=waiting_in_module(user))
                 .prefetch_related(
                     Prefetch(
                         "topics", queryset=Topic.objects.filter(tasks__kind="debate").distinct()

@@ -287,8 +287,19 @@ class FeedbackForm(forms.Form):
 
 class CohortFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Trainee name or email")
+    cohort = forms.TypedChoiceField(required=False, label="Cohort")
     show = forms.ChoiceField(required=False, choices=CohortShow.CHOICES, label="Show")
     sort = forms.ChoiceField(required=False, choices=CohortSort.CHOICES, label="Sort by")
+
+    def __init__(self, *args, cohorts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohorts = {c.pk: c for c in cohorts}
+        field = self.fields["cohort"]
+        field.choices = [("", "All my cohorts"), *((c.pk, c.name) for c in cohorts)]
+
+    def clean_cohort(self):
+        value = self.cleaned_data.get("cohort")
+        return self.cohorts.get(int(value)) if value else None
 
     def clean_q(self) -> str:
         return self.cleaned_data["q"].strip()

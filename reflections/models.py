@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from modules.models import LearningOutcome, Module, Tutor
+from modules.models import LearningOutcome, Module, Tutor, tutor_scope
 from topics.models import Task
 
 TITLE_MAX_LENGTH = 200
@@ -58,12 +58,13 @@ class ReflectionQuerySet(models.QuerySet):
         return self.filter(author=user)
 
     def reviewable_by(self, user):
-        """What a tutor may read: reflections in modules they tutor (a Tutor profile linked
-        to their account is among the module's tutors) that the author submitted for
-        review at some point, or shared with tutors. Drafts never submitted stay private."""
+        """What a tutor may read: reflections in modules they tutor, by trainees of the
+        cohorts they tutor (every trainee's for the module's lead tutors: see
+        ``modules.models.tutor_scope``), that the author submitted for review at some
+        point, or shared with tutors. Drafts never submitted stay private."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(module__tutor_links__tutor__user=user).filter(
+        return self.filter(tutor_scope(user)).filter(
             ~Q(status=Reflection.Status.DRAFT) | Q(shared_with_tutor=True)
         )
 

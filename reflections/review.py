@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 
-from modules.models import Enrolment, Module, tutor_profile_of
+from modules.models import Cohort, Enrolment, Module, tutor_profile_of, tutor_scope
 from topics.models import Task, TaskCompletion, TimetableTarget, Topic
 
 from .models import Feedback, Reflection, ReflectionVersion
@@ -44,12 +44,14 @@ class ReviewCounts:
     waiting: int
 
 
-def waiting_in_module():
-    """An annotation for modules: how many reflections wait for review in each. A count
-    in a subquery, read from the review-queue index (module, status, submitted_at), so
-    a module's drafts and reviewed reflections are never scanned."""
+def waiting_in_module(user):
+    """An annotation for modules: how many reflections wait for review in each, of the
+    trainees this tutor sees (their cohorts; all for a lead tutor). A count in a
+    subquery, read from the review-queue index (module, status, submitted_at), so a
+    module's drafts and reviewed reflections are never scanned."""
     waiting = (
         Reflection.objects.filter(module=OuterRef("pk"), status=Reflection.Status.SUBMITTED)
+        .filter(tutor_scope(user))
         .order_by()
         .values("module")
         .annotate(n=Count("*"))  # COUNT(*): read from the index alone
@@ -71,7 +73,7 @@ def review_counts(request) -> ReviewCounts | None:
         # cannot read back from Django's wrapping subquery).
         waiting = list(
             Module.objects.tutored_by(user)
-            .annotate(waiting=waiting_in_module())
+            .annotate(waiting=waiting_in_module(user))
             .values_list("waiting", flat=True)
         )
         counts = ReviewCounts(modules=len(waiting), waiting=sum(waiting))
@@ -125,7 +127,9 @@ def queue(
     if within is None:
         reviewable = Reflection.objects.reviewable_by(user)
     else:
-        reviewable = Reflection.objects.filter(module__in=[m.pk for m in within])
+        reviewable = Reflection.objects.filter(module__in=[m.pk for m in within]).filter(
+            tutor_scope(user)
+        )
         if not waiting:  # a waiting reflection is submitted, so its tutors may read it
             reviewable = reviewable.filter(
                 ~Q(status=Reflection.Status.DRAFT) | Q(shared_with_tutor=True)
@@ -328,10 +332,16 @@ def cohort_topics(module: Module) -> list[Topic]:
     return list(Topic.objects.filter(module=module).annotate(task_total=Count("tasks")))
 
 
+def cohorts_seen_by(user, module: Module) -> list[Cohort]:
+    """The module's cohorts whose trainees this tutor sees (all for a lead tutor)."""
+    return list(Cohort.objects.filter(module=module).tutored_by(user).order_by("starts_on", "name"))
+
+
 def cohort_rows(
     module: Module,
     topics: list[Topic],
     *,
+    cohorts: list[Cohort],
     search: str = "",
     show: str = "",
     sort: str = "name",
@@ -343,7 +353,8 @@ def cohort_rows(
     with the trainees, so the table and the CSV are each one query."""
     today = today or timezone.localdate()
     user = OuterRef("user")
-    rows = Enrolment.objects.filter(module=module).select_related("user")
+    rows = Enrolment.objects.filter(module=module, cohort__in=[c.pk for c in cohorts])
+    rows = rows.select_related("user", "cohort")
     per_topic = {}
     for topic in topics:
         per_topic[f"done_{topic.pk}"] = _count(
@@ -452,7 +463,7 @@ def csv_safe(value) -> str:
 
 
 def cohort_csv_header(topics: list[Topic]) -> list[str]:
-    header = ["Trainee", "Email", "Enrolled", "Completed"]
+    header = ["Trainee", "Email", "Cohort", "Enrolled", "Completed"]
     for topic in topics:
         header += [f"Topic {topic.number}: tasks done", f"Topic {topic.number}: target date",
                    f"Topic {topic.number}: overdue"]  # fmt: skip
@@ -467,6 +478,7 @@ def cohort_csv_row(row: Enrolment, topics: list[Topic], *, today: date) -> list[
     values = [
         row.user.get_full_name(),
         row.user.email,
+        row.cohort.name,
         timezone.localdate(row.enrolled_at).isoformat(),
         timezone.localdate(row.completed_at).isoformat() if row.completed_at else "",
     ]

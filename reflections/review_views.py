@@ -232,13 +232,18 @@ class CohortMixin(TutorRequiredMixin):
             review.tutored_modules(self.request.user), slug=self.kwargs["slug"]
         )
 
-    def get_filters(self):
-        form = CohortFilterForm(self.request.GET or None)
+    def get_filters(self, module):
+        """The filters, and the cohorts shown: those this tutor sees (every cohort for a
+        lead tutor), narrowed to one by the cohort filter."""
+        cohorts = review.cohorts_seen_by(self.request.user, module)
+        form = CohortFilterForm(self.request.GET or None, cohorts=cohorts)
         data = form.cleaned_data if form.is_valid() else {}
+        chosen = data.get("cohort")
         return form, {
             "search": data.get("q", ""),
             "show": data.get("show", ""),
             "sort": data.get("sort") or "name",
+            "cohorts": [c for c in cohorts if chosen is None or c.pk == chosen.pk],
         }
 
 
@@ -250,7 +255,7 @@ class CohortView(CohortMixin, View):
     def get(self, request, *args, **kwargs):
         module = self.get_module()
         topics = review.cohort_topics(module)
-        form, filters = self.get_filters()
+        form, filters = self.get_filters(module)
         today = timezone.localdate()
         rows = review.cohort_rows(module, topics, today=today, **filters)
         page = Paginator(rows, review.COHORT_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -272,6 +277,7 @@ class CohortView(CohortMixin, View):
                 "query_string": query.urlencode(),
                 "sort_query": sort_query.urlencode(),
                 "task_total": sum(t.task_total for t in topics),
+                "many_cohorts": len(form.cohorts) > 1,
             },
         )
 
@@ -290,7 +296,7 @@ class CohortCsvView(CohortMixin, View):
     def get(self, request, *args, **kwargs):
         module = self.get_module()
         topics = review.cohort_topics(module)
-        _form, filters = self.get_filters()
+        _form, filters = self.get_filters(module)
         today = timezone.localdate()
         rows = review.cohort_rows(module, topics, today=today, **filters)
         writer = csv.writer(_Echo())

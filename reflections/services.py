@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from modules.models import Module
+from modules.models import Module, tutor_scope
 from portal.jobs import enqueue
 from portal.pagecache import pages_changed
 from topics.models import Task
@@ -308,9 +308,10 @@ def _tutor_name(user) -> str:
 
 
 def _check_reviewer(reflection: Reflection, by) -> None:
-    """A tutor of the reflection's module (whether it is still submitted is for the
-    conditional UPDATE of each write to find out)."""
-    tutored = Reflection.objects.filter(pk=reflection.pk, module__tutor_links__tutor__user=by)
+    """A tutor of the reflection's module who tutors its author's cohort, or a lead tutor
+    (whether it is still submitted is for the conditional UPDATE of each write to find
+    out)."""
+    tutored = Reflection.objects.filter(pk=reflection.pk).filter(tutor_scope(by))
     if not by.is_authenticated or not tutored.exists():
         raise PermissionDenied("Only a tutor of the reflection's module may review it.")
 

@@ -46,25 +46,28 @@ def grow_task(task: Task, *, extra: int) -> None:
             ChecklistItem.objects.create(resource=resource, position=c, text=f"Item {c}")
 
 
-def grow_debate(motion, *, arguments: int, people: list) -> None:
+def grow_debate(motion, *, arguments: int, people: list, cohort=None) -> None:
     """Add ``arguments`` top-level arguments with two replies each, endorsements, and a
-    stance before and after for each person (bulk inserts: quick at 500)."""
+    stance before and after for each person (bulk inserts: quick at 500), in ``cohort``'s
+    debate (default: the module's default cohort)."""
     from debates.models import Argument, Endorsement, Stance
+    from modules.models import Cohort
 
+    cohort = cohort or Cohort.default_for(motion.task.topic.module)
     for i, user in enumerate(people):
         for phase in ("before", "after"):
             Stance.objects.get_or_create(
                 user=user, motion=motion, phase=phase,
                 defaults={"position": ["for", "against", "undecided"][(i + len(phase)) % 3],
-                          "confidence": 1 + i % 5},
+                          "confidence": 1 + i % 5, "cohort": cohort},
             )  # fmt: skip
     tops = Argument.objects.bulk_create(
-        Argument(motion=motion, author=people[i % len(people)], side=["for", "against"][i % 2],
-                 text=f"Argument {i} with *Markdown*.")
+        Argument(motion=motion, cohort=cohort, author=people[i % len(people)],
+                 side=["for", "against"][i % 2], text=f"Argument {i} with *Markdown*.")
         for i in range(arguments)
     )  # fmt: skip
     replies = Argument.objects.bulk_create(
-        Argument(motion=motion, author=people[(i + r) % len(people)], parent=top,
+        Argument(motion=motion, cohort=cohort, author=people[(i + r) % len(people)], parent=top,
                  text=f"Reply {r} to {i}.")
         for i, top in enumerate(tops) for r in (1, 2)
     )  # fmt: skip

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from debates.selectors import side_counts
 from debates.services import argument_create, argument_delete, stance_record
+from modules.models import Cohort
 from modules.services import enrolment_create
 from portal.models import User
 from topics.models import Motion, Task
@@ -63,7 +64,8 @@ def test_deleted_argument_counts_for_completion_not_for_a_side(trainee, other_tr
     mine = argument_create(author=trainee, motion=motion, side="for", text="Mine.")
     argument_create(author=other_trainee, motion=motion, text="A reply.", parent=mine)
     argument_delete(argument=mine, by=trainee)  # keeps its place as "deleted" (it has a reply)
-    counts = side_counts(motion=motion, user=other_trainee, moderator=False)
+    cohort = Cohort.default_for(motion.task.topic.module)
+    counts = side_counts(motion=motion, cohort=cohort, user=other_trainee, moderator=False)
     assert counts["for"] == 0
     html = (
         _client(trainee)

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "reflections",
     "credentials",
     "studygroups",
+    "organisations",
+    "analytics",
 ]
 
 MIDDLEWARE = [

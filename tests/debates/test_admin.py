@@ -55,15 +55,17 @@ def test_export_csv_action(content, motion, make_user, tutor, admin_user):
     assert rows[stance_at + 3] == ["Undecided", "1", "1"]
     assert ["Total", "3", "2"] in rows
     assert ["Recorded both", "2"] in rows and ["Changed their mind", "1"] in rows
-    header_at = next(i for i, row in enumerate(rows) if row and row[0] == "argument id")
+    header = ["cohort", "argument id"]
+    header_at = next(i for i, row in enumerate(rows) if row and row[:2] == header)
     arguments = [row for row in rows[header_at + 1 :] if row]
     assert len(arguments) == 3
     by_text = {row[-1]: row for row in arguments}
     top = by_text['\'=HYPERLINK("http://evil")']  # formula defused with a quote
-    assert top[7] == "2" and top[8] == "visible"
+    assert top[0] == "All trainees"  # each argument names its cohort
+    assert top[8] == "2" and top[9] == "visible"
     assert "'-1+1 plain reply" in by_text
     hidden = by_text["Hidden one"]
-    assert hidden[8] == "hidden" and hidden[11] == "'@mention of a client"
+    assert hidden[9] == "hidden" and hidden[12] == "'@mention of a client"
 
 
 def test_safe_cell():

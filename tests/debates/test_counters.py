@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from debates import selectors, services
 from debates.models import Argument, DebateTally, Endorsement, Stance
+from modules.models import Cohort
 from portal.services import user_delete
 
 
@@ -73,7 +74,7 @@ def test_chart_reads_the_tally(enrolled, motion):
         record(user, motion, position=first)
         if second:
             record(user, motion, phase="after", position=second)
-    shift = selectors.cohort_shift(motion)
+    shift = selectors.cohort_shift(motion, Cohort.default_for(motion.task.topic.module))
     assert (shift.before_total, shift.after_total, shift.both_total, shift.changed) == (4, 3, 3, 2)
     assert [(r.position, r.before, r.after) for r in shift.rows] == [
         ("for", 2, 2), ("against", 1, 1), ("undecided", 1, 0),
@@ -150,7 +151,7 @@ def test_admin_edits_are_recounted(enrolled, motion, admin_user):
     response = client.post(
         reverse("admin:debates_stance_change", args=[stance.pk]),
         {"user": bo.pk, "motion": motion.pk, "phase": "before", "position": "against",
-         "confidence": 2, "reason": ""},
+         "confidence": 2, "reason": "", "cohort": stance.cohort_id},
     )  # fmt: skip
     assert response.status_code == 302
     assert kept(motion) == counted(motion) and kept(motion)["before_against"] == 1

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from debates import selectors, services
 from debates.models import Argument, Endorsement, ModerationEvent, Stance
+from modules.models import Cohort
 from topics.models import Task, TaskCompletion
 
 
@@ -49,7 +50,10 @@ def test_database_refuses_bad_stances_too(trainee_in, motion):
 def test_arguing_needs_a_stance_before_but_tutors_need_none(trainee_in, tutor, motion):
     with pytest.raises(ValidationError, match="stance before"):
         services.argument_create(author=trainee_in, motion=motion, side="for", text="Yes.")
-    services.argument_create(author=tutor, motion=motion, side="for", text="A tutor's point.")
+    cohort = Cohort.default_for(motion.task.topic.module)  # the cohort the tutor tutors
+    services.argument_create(
+        author=tutor, motion=motion, cohort=cohort, side="for", text="A tutor's point."
+    )
 
 
 def test_replies_are_one_level_deep_and_carry_no_side(trainee_in, other_trainee, motion, content):
@@ -178,7 +182,7 @@ def test_cohort_shift_counts_and_changed_minds(enrolled, motion):
         stance(user, motion, position=first)
         if second:
             stance(user, motion, phase="after", position=second)
-    shift = selectors.cohort_shift(motion)
+    shift = selectors.cohort_shift(motion, Cohort.default_for(motion.task.topic.module))
     table = {row.position: (row.before, row.after) for row in shift.rows}
     assert table == {"for": (2, 1), "against": (1, 1), "undecided": (1, 1)}
     assert (shift.before_total, shift.after_total, shift.both_total, shift.changed) == (4, 3, 3, 2)
@@ -217,7 +221,12 @@ def test_study_group_hook_filters_by_registered_members(enrolled, motion):
     for user in (ada, bo, cy):
         stance(user, motion)
         services.argument_create(author=user, motion=motion, side="for", text=f"By {user}")
-    threads = selectors.argument_threads(motion=motion, user=ada, moderator=False)
+    threads = selectors.argument_threads(
+        motion=motion,
+        cohort=Cohort.default_for(motion.task.topic.module),
+        user=ada,
+        moderator=False,
+    )
     registered = selectors._group_member_source  # the study groups' own, from ready()
     selectors.register_group_member_source(None)
     try:

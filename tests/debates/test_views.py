@@ -496,12 +496,14 @@ def test_the_debate_completes_the_task(client_for, content, motion, trainee_in):
 
 # --- query counts ------------------------------------------------------------------------
 
-BEFORE_QUERIES = 8  # session, user, module, motion, participant and tutor, stances, argued, done
-ARGUING_QUERIES = 11  # + side counts, threads, replies (no count of the whole debate)
-AFTER_QUERIES = 12  # + the stance tally (one row, kept on write)
-TUTOR_QUERIES = (
-    10  # no stance queries; side counts, threads, replies, tally; the header's review count
-)
+# session, user, module, motion, participant and tutor, the trainee's cohort, stances,
+# argued, done
+BEFORE_QUERIES = 9
+ARGUING_QUERIES = 12  # + side counts, threads, replies (no count of the whole debate)
+AFTER_QUERIES = 13  # + the stance tally (one row, kept on write)
+# no stance queries; the cohorts they tutor, side counts, threads, replies, the cohort's
+# tally and the module-wide one; the header's review count
+TUTOR_QUERIES = 12
 
 
 def _state_users(enrolled, tutor, motion):
@@ -535,7 +537,7 @@ def test_debate_page_queries_are_fixed(client_for, content, motion, enrolled, tu
             assert html.count('class="argument-thread mb-3"') == THREADS_PER_PAGE
 
 
-MANAGE_QUERIES = 9
+MANAGE_QUERIES = 10  # with the trainee's cohort
 
 
 def test_manage_page_queries_are_fixed(client_for, content, motion, enrolled,
@@ -556,7 +558,7 @@ def test_manage_page_queries_are_fixed(client_for, content, motion, enrolled,
         assert client.get(url).status_code == 200
 
 
-ENDORSE_HTMX_QUERIES = 17  # incl. 3 savepoints; the service re-checks the rules
+ENDORSE_HTMX_QUERIES = 18  # incl. 3 savepoints; the cohort; the service re-checks the rules
 
 
 def test_endorse_queries_are_fixed(client_for, content, motion, enrolled,

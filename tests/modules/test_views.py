@@ -74,9 +74,9 @@ def test_overview_query_count_signed_in(
     client_for, trainee, content, django_assert_max_num_queries
 ):
     client = client_for(trainee)
-    # + session, user, the trainee's enrolments (this module and its prerequisites), and
-    # their study groups in the module
-    with django_assert_max_num_queries(OVERVIEW_QUERIES_ANON + 4) as ctx:
+    # + session, user, the trainee's enrolments (this module and its prerequisites), their
+    # study groups in the module, and (not enrolled) the module's cohorts to enrol in
+    with django_assert_max_num_queries(OVERVIEW_QUERIES_ANON + 5) as ctx:
         client.get(content.get_absolute_url())
     first = len(ctx.captured_queries)
     grow_module(content, extra=6)

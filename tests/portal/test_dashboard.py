@@ -123,7 +123,8 @@ def test_selectors_count_per_topic(trainee, other_trainee, content):
     assert dashboard.done == 4
 
 
-DASHBOARD_QUERIES = 9  # + recent reflections, + modules tutored, + study groups, + invitations
+# + recent reflections, + modules tutored, + study groups, + invitations, + organisations led
+DASHBOARD_QUERIES = 10
 
 
 @pytest.mark.parametrize("extra", [0, 13])

@@ -162,12 +162,13 @@ def test_csv_streams_the_table_with_escaping(client_for, tutor, make_user, conte
     assert response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0][:4] == ["Trainee", "Email", "Enrolled", "Completed"]
+    assert rows[0][:5] == ["Trainee", "Email", "Cohort", "Enrolled", "Completed"]
     assert len(rows) == 1 + 4
     names = [row[0] for row in rows[1:]]
     assert '\'=HYPERLINK("http://evil.example","x")' in names
     assert all(not n.startswith(("=", "+", "-", "@")) for n in names)
-    assert rows[1][4] in {f"{n} of 3" for n in range(4)}
+    assert rows[1][2] == "All trainees"
+    assert rows[1][5] in {f"{n} of 3" for n in range(4)}
 
 
 def test_csv_follows_the_filters(client_for, tutor, content):
@@ -183,8 +184,8 @@ def test_csv_follows_the_filters(client_for, tutor, content):
 
 QUEUE_QUERIES = 7  # session, user (+ tutor profile), header count, modules, tasks, count, rows
 DETAIL_QUERIES = 8  # + reflection, outcomes (form), feedback, their outcomes, versions
-COHORT_QUERIES = 7  # session, user, header count, module, topics, count, rows
-CSV_QUERIES = 6  # session, user, header count, module, topics, rows (streamed)
+COHORT_QUERIES = 8  # session, user, header count, module, topics, cohorts, count, rows
+CSV_QUERIES = 7  # session, user, header count, module, topics, cohorts, rows (streamed)
 
 
 def _queries(client, url, django_assert_max_num_queries, limit, *, stream=False):

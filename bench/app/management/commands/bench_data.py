@@ -233,29 +233,34 @@ class Command(BaseCommand):
 
     def stances(self, motion, users, *, after_share: float = 0.7):
         from debates.models import Stance
+        from modules.models import Cohort
 
+        cohort = Cohort.default_for(motion.task.topic.module)  # where the crowd is enrolled
         positions = ["for", "against", "undecided"]
         rows = []
         for u in users:
             rows.append(
-                Stance(user=u, motion=motion, phase="before",
+                Stance(user=u, motion=motion, phase="before", cohort=cohort,
                        position=self.rng.choice(positions), confidence=self.rng.randint(1, 5))
             )  # fmt: skip
             if self.rng.random() < after_share:
                 rows.append(
-                    Stance(user=u, motion=motion, phase="after",
+                    Stance(user=u, motion=motion, phase="after", cohort=cohort,
                            position=self.rng.choice(positions), confidence=self.rng.randint(1, 5))
                 )  # fmt: skip
         Stance.objects.bulk_create(rows, batch_size=5000)
 
     def arguments(self, motion, users, *, count: int):
         from debates.models import Argument, Endorsement
+        from modules.models import Cohort
 
+        cohort = Cohort.default_for(motion.task.topic.module)
         now = timezone.now()
         tops = Argument.objects.bulk_create(
             [
                 Argument(
                     motion=motion,
+                    cohort=cohort,
                     author=self.rng.choice(users),
                     side=self.rng.choice(["for", "against"]),
                     text=ARGUMENT.format(what=self.rng.choice(WHATS)) + f" ({i})",
@@ -272,6 +277,7 @@ class Command(BaseCommand):
             [
                 Argument(
                     motion=motion,
+                    cohort=cohort,
                     author=self.rng.choice(users),
                     parent=self.rng.choice(tops),
                     side="",
