@@ -26,9 +26,10 @@ Figures and their keys (week: the trainee's enrolment week unless said otherwise
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from debates.models import Argument, Stance
@@ -185,58 +186,103 @@ def _debates(module, counts: _Counts, of) -> None:
         counts.add(cohort, week, "posts", f"{motion_id}:trainees")
 
 
+def _week(value) -> datetime.date:
+    """A week the database truncated (TruncWeek, in the portal's time zone) as a date:
+    an aware datetime through the ORM; through a raw cursor, PostgreSQL's local timestamp
+    or SQLite's text."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+        return value.date()
+    return week_of(value)
+
+
+def _cohort_of(module, user_field: str):
+    """The cohort of the person in ``user_field`` in this module, as an expression; null
+    until cohorts exist (issue 21)."""
+    if not _has_cohorts():
+        return Value(None, output_field=IntegerField())
+    return Subquery(
+        Enrolment.objects.filter(module=module, user_id=OuterRef(user_field)).values("cohort_id")[
+            :1
+        ]
+    )
+
+
 def _reflections(module, counts: _Counts, trainee_cohort, *, now) -> None:
-    revisions = dict(
+    """Counted by the database, grouped by author, week, status and revision requests:
+    a row per group, not per reflection."""
+    revised = dict(
         Feedback.objects.filter(
             reflection__module=module, decision=Feedback.Decision.REVISION_REQUESTED
         )
+        .order_by()
         .values("reflection_id")
         .annotate(n=Count("id"))
         .values_list("reflection_id", "n")
     )
-    target = datetime.timedelta(days=module.turnaround_days)
-    author_of: dict[int, int] = {}
-    submitted_of: dict[int, datetime.datetime | None] = {}
-    for pk, author_id, created_at, status, submitted_at in (
+    groups = (
         Reflection.objects.filter(module=module)
-        .values_list("id", "author_id", "created_at", "status", "submitted_at")
+        .annotate(week=TruncWeek("created_at"), cohort=_cohort_of(module, "author_id"))
+        .order_by()
+        .values_list("cohort", "week", "status")
+        .annotate(n=Count("id"))
+    )
+    for cohort, week, status, n in groups:
+        week = _week(week)
+        counts.add(cohort, week, "reflections", "written", n)
+        if status != Reflection.Status.DRAFT:
+            counts.add(cohort, week, "reflections", "submitted", n)
+            counts.add(cohort, week, "reflections", "rounds:0", n)
+        if status == Reflection.Status.REVIEWED:
+            counts.add(cohort, week, "reflections", "reviewed", n)
+    # The few reflections asked for a revision move from "rounds:0" to their number.
+    for pk, author_id, created_at, status in Reflection.objects.filter(
+        pk__in=list(revised)
+    ).values_list("id", "author_id", "created_at", "status"):
+        if status == Reflection.Status.DRAFT:
+            continue
+        cohort, week, rounds = trainee_cohort.get(author_id), week_of(created_at), revised[pk]
+        counts.add(cohort, week, "reflections", "rounds:0", -1)
+        counts.add(cohort, week, "reflections", f"rounds:{min(rounds, 3)}{'+' * (rounds >= 3)}")
+    target = datetime.timedelta(days=module.turnaround_days)
+    for author_id, submitted_at in (
+        Reflection.objects.filter(
+            module=module, status=Reflection.Status.SUBMITTED, submitted_at__isnull=False
+        )
+        .values_list("author_id", "submitted_at")
         .iterator(5000)
     ):
         cohort = trainee_cohort.get(author_id)
-        week = week_of(created_at)
-        author_of[pk] = author_id
-        submitted_of[pk] = submitted_at
-        counts.add(cohort, week, "reflections", "written")
-        if status != Reflection.Status.DRAFT:
-            counts.add(cohort, week, "reflections", "submitted")
-            rounds = revisions.get(pk, 0)
-            counts.add(cohort, week, "reflections", f"rounds:{min(rounds, 3)}{'+' * (rounds >= 3)}")
-        if status == Reflection.Status.REVIEWED:
-            counts.add(cohort, week, "reflections", "reviewed")
-        if status == Reflection.Status.SUBMITTED and submitted_at:
-            waiting_week = week_of(submitted_at)
-            counts.add(cohort, waiting_week, "waiting", "waiting")
-            if now - submitted_at > target:
-                counts.add(cohort, waiting_week, "waiting", "waiting_over")
+        waiting_week = week_of(submitted_at)
+        counts.add(cohort, waiting_week, "waiting", "waiting")
+        if now - submitted_at > target:
+            counts.add(cohort, waiting_week, "waiting", "waiting_over")
     versions = {
         (reflection_id, number): at
         for reflection_id, number, at in ReflectionVersion.objects.filter(
-            reflection__module=module, submitted_at__isnull=False
+            reflection__module=module,
+            reflection__feedback__isnull=False,
+            submitted_at__isnull=False,
         )
+        .distinct()
         .values_list("reflection_id", "number", "submitted_at")
         .iterator(5000)
     }
-    for reflection_id, tutor_id, at, version in (
+    for reflection_id, tutor_id, at, version, submitted_at, author_id in (
         Feedback.objects.filter(reflection__module=module)
-        .values_list("reflection_id", "tutor_id", "created_at", "version")
+        .values_list(
+            "reflection_id", "tutor_id", "created_at", "version", "reflection__submitted_at",
+            "reflection__author_id",
+        )
         .iterator(5000)
-    ):
+    ):  # fmt: skip
         # The round began when the version it reviewed was submitted; without versions
         # (rows loaded in bulk), when the reflection was last submitted, if before.
-        began = versions.get((reflection_id, version)) or submitted_of.get(reflection_id)
+        began = versions.get((reflection_id, version)) or submitted_at
         if began is None or began > at:
             continue
-        cohort = trainee_cohort.get(author_of.get(reflection_id))
+        cohort = trainee_cohort.get(author_id)
         week = week_of(at)
         minutes = bucket((at - began).total_seconds() / 60)
         counts.add(cohort, week, "turnaround", f"all:{minutes}")
@@ -279,33 +325,51 @@ def _groups(module, counts: _Counts, of, *, now) -> None:
 
 def _activity(module, counts: _Counts, trainee_cohort) -> None:
     """A trainee is active in a week when they did a task, ticked a checklist item, wrote
-    or submitted a reflection, took a stance, posted in a debate or answered a meeting."""
-    sources: Iterable[tuple] = (
-        TaskCompletion.objects.filter(task__topic__module=module).values_list(
-            "user_id", "completed_at"
+    or submitted a reflection, took a stance, posted in a debate or answered a meeting.
+    The database unites each source's (person, week) pairs, distinct, and counts them by
+    week: a row per week comes back, whatever the number of trainees."""
+    enrolled = Enrolment.objects.filter(module=module).values("user_id")
+    sources = (
+        (TaskCompletion.objects.filter(task__topic__module=module), "user_id", "completed_at"),
+        (
+            ChecklistTick.objects.filter(item__resource__task__topic__module=module),
+            "user_id",
+            "ticked_at",
         ),
-        ChecklistTick.objects.filter(item__resource__task__topic__module=module).values_list(
-            "user_id", "ticked_at"
+        (Reflection.objects.filter(module=module), "author_id", "created_at"),
+        (Reflection.objects.filter(module=module), "author_id", "updated_at"),
+        (
+            ReflectionVersion.objects.filter(reflection__module=module),
+            "reflection__author_id",
+            "saved_at",
         ),
-        Reflection.objects.filter(module=module).values_list("author_id", "created_at"),
-        Reflection.objects.filter(module=module).values_list("author_id", "updated_at"),
-        ReflectionVersion.objects.filter(reflection__module=module).values_list(
-            "reflection__author_id", "saved_at"
-        ),
-        Stance.objects.filter(motion__task__topic__module=module).values_list(
-            "user_id", "updated_at"
-        ),
-        Argument.objects.filter(motion__task__topic__module=module).values_list(
-            "author_id", "created_at"
-        ),
-        MeetingResponse.objects.filter(meeting__group__module=module).values_list(
-            "membership__user_id", "updated_at"
+        (Stance.objects.filter(motion__task__topic__module=module), "user_id", "updated_at"),
+        (Argument.objects.filter(motion__task__topic__module=module), "author_id", "created_at"),
+        (
+            MeetingResponse.objects.filter(meeting__group__module=module),
+            "membership__user_id",
+            "updated_at",
         ),
     )
-    seen: set[tuple[int, datetime.date]] = set()
-    for rows in sources:
-        for user_id, at in rows.iterator(5000):
-            if user_id in trainee_cohort and at is not None:
-                seen.add((user_id, week_of(at)))
-    for user_id, week in seen:
-        counts.add(trainee_cohort[user_id], week, "active", "trainees")
+    pairs = [
+        rows.filter(**{f"{moment}__isnull": False, f"{person}__in": enrolled})
+        .annotate(uid=F(person), week=TruncWeek(moment))
+        .order_by()
+        .values_list("uid", "week")
+        for rows, person, moment in sources
+    ]
+    union = pairs[0].union(*pairs[1:])  # UNION: distinct (person, week) pairs
+    sql, params = union.query.sql_with_params()
+    if _has_cohorts():
+        outer = (
+            f"SELECT e.cohort_id, u.week, COUNT(*) FROM ({sql}) u "  # noqa: S608 - ORM SQL
+            "JOIN modules_enrolment e ON e.user_id = u.uid AND e.module_id = %s "
+            "GROUP BY e.cohort_id, u.week"
+        )
+        params = (*params, module.pk)
+    else:
+        outer = f"SELECT NULL, u.week, COUNT(*) FROM ({sql}) u GROUP BY u.week"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        for cohort, week, n in cursor.fetchall():
+            counts.add(cohort, _week(week), "active", "trainees", n)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Sum
 
-from modules.models import Module, tutor_profile_of
+from modules.models import Cohort, Module, ModuleTutor, tutor_profile_of
 
 from .models import Summary, SummaryState
 
@@ -22,6 +22,20 @@ def dashboard_modules(user):
     if tutor_profile_of(user) is None:
         return Module.objects.none()
     return modules.tutored_by(user)
+
+
+def visible_cohorts(user, module) -> tuple[list[Cohort], bool]:
+    """The cohorts of ``module`` whose figures ``user`` may see, and whether that is the
+    whole module: admins and the module's lead tutors see every cohort (and what belongs
+    to none), other tutors the cohorts they are named on (two queries at most)."""
+    cohorts = list(Cohort.objects.filter(module=module).order_by("starts_on", "name"))
+    if (
+        user.is_staff
+        or ModuleTutor.objects.filter(module=module, tutor__user=user, is_lead=True).exists()
+    ):
+        return cohorts, True
+    mine = set(Cohort.objects.filter(module=module).tutored_by(user).values_list("pk", flat=True))
+    return [c for c in cohorts if c.pk in mine], False
 
 
 @dataclass
@@ -47,17 +61,18 @@ def module_counts(
     *,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
-    cohort_id: int | None = None,
+    cohort_ids: list[int] | None = None,
 ) -> Counts:
-    """The summed summaries of ``module`` for the weeks from ``since``'s to ``until``'s
-    (two queries, whatever the number of trainees)."""
+    """The summed summaries of ``module`` for the weeks from ``since``'s to ``until``'s,
+    of the cohorts ``cohort_ids`` (None: every row, the module's trainees in no cohort and
+    the study groups' meetings included) (two queries, whatever the number of trainees)."""
     rows = Summary.objects.filter(module=module)
     if since:
         rows = rows.filter(week__gte=since - datetime.timedelta(days=since.weekday()))
     if until:
         rows = rows.filter(week__lte=until)
-    if cohort_id is not None:
-        rows = rows.filter(cohort_id=cohort_id)
+    if cohort_ids is not None:
+        rows = rows.filter(cohort_id__in=cohort_ids)
     counts = Counts(state=SummaryState.objects.filter(module=module).first())
     for figure, week, key, value in (
         rows.values_list("figure", "week", "key").annotate(value=Sum("value")).order_by()

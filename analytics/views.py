@@ -1,7 +1,8 @@
 """The course dashboard of a module and the CSV of each of its tables.
 
 Access: the module's tutors and admins (staff); everyone else signed in gets 404, a
-visitor is sent to sign in. The page reads only the summaries the worker keeps
+visitor is sent to sign in. Admins and lead tutors see every cohort; other tutors only
+the cohorts they are named on. The page reads only the summaries the worker keeps
 (``selectors.module_counts``) and the content's labels: a fixed handful of queries,
 whatever the number of trainees."""
 
@@ -19,7 +20,7 @@ from topics.models import Motion, Task
 
 from . import figures
 from .forms import RangeForm
-from .selectors import dashboard_modules, module_counts
+from .selectors import dashboard_modules, module_counts, visible_cohorts
 
 
 class DashboardMixin(LoginRequiredMixin):
@@ -27,10 +28,19 @@ class DashboardMixin(LoginRequiredMixin):
         return get_object_or_404(dashboard_modules(self.request.user), slug=self.kwargs["slug"])
 
     def get_figures(self, module):
-        form = RangeForm(self.request.GET or None)
+        cohorts, whole = visible_cohorts(self.request.user, module)
+        form = RangeForm(
+            self.request.GET or None,
+            cohorts=cohorts,
+            everyone="All cohorts" if whole else "All my cohorts",
+        )
         data = form.cleaned_data if form.is_valid() else {}
         since, until = data.get("since"), data.get("until")
-        counts = module_counts(module, since=since, until=until)
+        if data.get("cohort"):
+            cohort_ids = [data["cohort"]]
+        else:
+            cohort_ids = None if whole else [c.pk for c in cohorts]
+        counts = module_counts(module, since=since, until=until, cohort_ids=cohort_ids)
         tutor_ids = {
             int(key.split(":")[1])
             for key in counts.total.get("turnaround", {})

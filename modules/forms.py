@@ -78,3 +78,14 @@ class CohortCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split()).upper()
+
+
+class AnnouncementForm(forms.Form):
+    subject = forms.CharField(max_length=150)
+    text = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=10_000,
+        help_text="Markdown. Each trainee of the cohort gets a notice in the portal, and an "
+        "email if they chose so for announcements.",
+    )

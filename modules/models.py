@@ -448,3 +448,26 @@ class Enrolment(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.module.get_absolute_url()
+
+
+class CohortAnnouncement(models.Model):
+    """A message from a cohort's tutor to its trainees: a notice each (in the portal, and
+    by email as each person chose for announcements), sent by a worker."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="announcements")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    subject = models.CharField(max_length=150)
+    text = models.TextField(help_text="Markdown.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.cohort.name})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("modules:announcement", kwargs={"pk": self.pk})

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from portal.pagecache import pages_changed
@@ -122,3 +122,74 @@ def cohort_enrol_by_code(*, user, code: str) -> Enrolment:
             "Ask an administrator to move you."
         )
     return enrolment_create(user=user, module=module, cohort=cohort, check_capacity=True)
+
+
+def may_announce(user, cohort: Cohort) -> bool:
+    """Staff, the module's lead tutors and the cohort's tutors write to its trainees."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_staff or Cohort.objects.filter(pk=cohort.pk).tutored_by(user).exists()
+
+
+@transaction.atomic
+def announcement_create(*, cohort: Cohort, by, subject: str, text: str):
+    """Keep the announcement and queue its delivery (a worker tells each trainee)."""
+    from portal.jobs import enqueue
+
+    from .models import CohortAnnouncement
+    from .tasks import deliver_announcement
+
+    if not may_announce(by, cohort):
+        raise ValidationError("Only the cohort's tutors can write to its trainees.")
+    subject, text = " ".join(subject.split()), text.strip()
+    if not subject or not text:
+        raise ValidationError("Write a subject and a message.")
+    announcement = CohortAnnouncement.objects.create(
+        cohort=cohort, author=by, subject=subject[:150], text=text
+    )
+    enqueue(deliver_announcement, announcement.pk)
+    return announcement
+
+
+def announcement_deliver(*, announcement_id: int) -> int:
+    """Tell each trainee enrolled in the cohort now, once: those told already (a second
+    run) are skipped. Returns how many were told this time."""
+    from notifications.models import Kind, Notification
+    from notifications.services import notify
+
+    from .models import CohortAnnouncement
+
+    announcement = (
+        CohortAnnouncement.objects.select_related("cohort__module", "author")
+        .filter(pk=announcement_id)
+        .first()
+    )
+    if announcement is None:
+        return 0
+    url = announcement.get_absolute_url()
+    told = set(
+        Notification.objects.filter(kind=Kind.ANNOUNCEMENT, url=url).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    cohort = announcement.cohort
+    author = announcement.author
+    who = author.get_full_name() if author else "Your tutor"
+    sent = 0
+    for enrolment in Enrolment.objects.filter(cohort=cohort).select_related("user"):
+        if enrolment.user_id in told:
+            continue
+        with transaction.atomic():
+            notify(
+                recipient=enrolment.user,
+                kind=Kind.ANNOUNCEMENT,
+                actor=author,
+                text=f"{who} to {cohort.name} ({cohort.module.title}): {announcement.subject}",
+                url=url,
+                subject=f"{cohort.module.title}: {announcement.subject}",
+            )
+        sent += 1
+    CohortAnnouncement.objects.filter(pk=announcement.pk).update(
+        sent_count=models.F("sent_count") + sent
+    )
+    return sent

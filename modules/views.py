@@ -1,16 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import DetailView
 
 from .content import module_structure
-from .forms import CohortCodeForm, EnrolForm
+from .forms import AnnouncementForm, CohortCodeForm, EnrolForm
 from .models import Cohort, Enrolment, Module
-from .services import cohort_enrol_by_code, enrolment_create, enrolment_delete
+from .services import (
+    announcement_create,
+    cohort_enrol_by_code,
+    enrolment_create,
+    enrolment_delete,
+)
 
 
 class ModuleDetailView(DetailView):
@@ -209,3 +214,56 @@ class ModuleLeaveView(LoginRequiredMixin, DetailView):
             "of the tasks you did, should you enrol again.",
         )
         return redirect(module)
+
+
+class AnnounceView(LoginRequiredMixin, View):
+    """A cohort's tutor (or a lead tutor, or staff) writes to its trainees; the page lists
+    what was sent before. Anyone else: 404."""
+
+    template_name = "modules/announce.html"
+
+    def get_cohort(self) -> Cohort:
+        cohorts = Cohort.objects.select_related("module")
+        if not self.request.user.is_staff:
+            cohorts = cohorts.tutored_by(self.request.user)
+        return get_object_or_404(cohorts, pk=self.kwargs["pk"])
+
+    def render_page(self, cohort, form):
+        past = cohort.announcements.select_related("author")[:20]
+        return render(
+            self.request, self.template_name, {"cohort": cohort, "form": form, "past": past}
+        )
+
+    def get(self, request, pk):
+        return self.render_page(self.get_cohort(), AnnouncementForm())
+
+    def post(self, request, pk):
+        cohort = self.get_cohort()
+        form = AnnouncementForm(request.POST)
+        if form.is_valid():
+            try:
+                announcement_create(cohort=cohort, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"Your announcement is on its way to the trainees of {cohort.name}."
+                )
+                return redirect("modules:announce", pk=cohort.pk)
+        return self.render_page(cohort, form)
+
+
+class AnnouncementView(LoginRequiredMixin, View):
+    """An announcement, for the trainees of its cohort and those who may write to it."""
+
+    def get(self, request, pk):
+        from .models import CohortAnnouncement
+
+        user = request.user
+        announcements = CohortAnnouncement.objects.select_related("cohort__module", "author")
+        if not user.is_staff:
+            announcements = announcements.filter(
+                Q(cohort__enrolments__user=user) | Q(cohort__in=Cohort.objects.tutored_by(user))
+            )
+        announcement = get_object_or_404(announcements.distinct(), pk=pk)
+        return render(request, "modules/announcement.html", {"announcement": announcement})

@@ -278,6 +278,7 @@ class CohortView(CohortMixin, View):
                 "sort_query": sort_query.urlencode(),
                 "task_total": sum(t.task_total for t in topics),
                 "many_cohorts": len(form.cohorts) > 1,
+                "cohorts_seen": list(form.cohorts.values()),
             },
         )
 

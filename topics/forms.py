@@ -47,9 +47,17 @@ class TimetableForm(forms.Form):
                 if topic.deadline_is_meeting
                 else f" Your study group meets on {day}; your own target comes first."
             )
+        suggested = ""
+        if topic.cohort_date and topic.target_date is None and not topic.meeting_date:
+            day = f"{topic.cohort_date.day} {topic.cohort_date:%B %Y}"
+            suggested = f" Your cohort's dates suggest {day}; set your own to change it."
         if topic.is_overdue:
-            return f"Overdue: the {topic.deadline_label} date has passed. {done}.{meeting}"
-        return f"{done}.{meeting}"
+            return (
+                f"Overdue: the {topic.deadline_label.removesuffix(' date')} date has passed. "
+                f"{done}.{meeting}"
+                f"{suggested}"
+            )
+        return f"{done}.{meeting}{suggested}"
 
     def clean(self):
         cleaned = super().clean()

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from modules.models import Module
+from modules.models import Enrolment, Module
 from portal.fields import URLField
 
 ORDINAL_WORDS = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven",
@@ -39,11 +39,24 @@ class TopicQuerySet(models.QuerySet):
         target = TimetableTarget.objects.filter(
             user_id=_user_id(user), topic=OuterRef("pk")
         ).values("target_date")[:1]
+        # The user's cohort's dates, and the module's number of topics, for the date the
+        # cohort suggests (``cohort_date``).
+        cohort = Enrolment.objects.filter(user_id=_user_id(user), module=OuterRef("module"))
+        topics = (
+            Topic.objects.filter(module=OuterRef("module"))
+            .order_by()
+            .values("module")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return self.annotate(
             task_total=Count("tasks", distinct=True),
             task_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
             target_date=Subquery(target),
             meeting_at=deadline_expression(_user_id(user)),
+            cohort_starts=Subquery(cohort.values("cohort__starts_on")[:1]),
+            cohort_ends=Subquery(cohort.values("cohort__ends_on")[:1]),
+            topics_in_module=Subquery(topics, output_field=IntegerField()),
         )
 
 
@@ -105,14 +118,40 @@ class Topic(models.Model):
         return meeting is not None and (target is None or meeting < target)
 
     @property
+    def cohort_date(self) -> datetime.date | None:
+        """The date the trainee's cohort suggests for this topic: the cohort's dates divided
+        evenly among the module's topics (topic n of N is due n/N of the way through)."""
+        starts = getattr(self, "cohort_starts", None)
+        ends = getattr(self, "cohort_ends", None)
+        total = getattr(self, "topics_in_module", None)
+        if not (starts and ends and total) or ends < starts:
+            return None
+        share = min(self.number, total) / total
+        return starts + datetime.timedelta(days=round((ends - starts).days * share))
+
+    @property
+    def deadline_is_cohort(self) -> bool:
+        """The cohort's date is the deadline only when there is no target and no meeting."""
+        return (
+            getattr(self, "target_date", None) is None
+            and self.meeting_date is None
+            and self.cohort_date is not None
+        )
+
+    @property
     def deadline(self) -> datetime.date | None:
         """The date by which the topic is due: the trainee's target or the group meeting,
-        whichever comes first."""
-        return self.meeting_date if self.deadline_is_meeting else getattr(self, "target_date", None)
+        whichever comes first; with neither, the date the cohort suggests."""
+        if self.deadline_is_meeting:
+            return self.meeting_date
+        target = getattr(self, "target_date", None)
+        return target if target is not None else self.cohort_date
 
     @property
     def deadline_label(self) -> str:
-        return "study-group meeting" if self.deadline_is_meeting else "target"
+        if self.deadline_is_meeting:
+            return "study-group meeting"
+        return "cohort date" if self.deadline_is_cohort else "target"
 
     @property
     def is_overdue(self) -> bool:
