@@ -64,6 +64,12 @@ class PrerequisiteMixin:
 
 
 class GroupForm(PrerequisiteMixin, forms.ModelForm):
+    across_cohorts = forms.BooleanField(
+        required=False,
+        label="Open it to trainees of every cohort of the module",
+        help_text="Otherwise only the trainees of your own cohort can join.",
+    )
+
     class Meta:
         model = StudyGroup
         fields = ["name", "kind", "description", "members_can_schedule"]

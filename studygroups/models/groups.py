@@ -61,6 +61,15 @@ class StudyGroup(models.Model):
         SUPERVISOR = "supervisor", "A trusted supervisor"
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="study_groups")
+    cohort = models.ForeignKey(
+        "modules.Cohort",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="study_groups",
+        help_text="Only this cohort's trainees may join; empty: open to every cohort of the "
+        "module (the convenor's deliberate choice).",
+    )
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PEER)
     description = models.TextField(blank=True, help_text="Markdown.")

@@ -40,16 +40,22 @@ def prerequisites_missing(*, user, module: Module) -> list[Module]:
     ]
 
 
-def enrol(*, user, module: Module, prerequisites_confirmed: bool) -> None:
-    """Joining a group enrols the person in its module, confirming a prerequisite done
-    elsewhere when the portal has no record of it."""
+def cohort_of(*, user, module: Module):
+    """The user's cohort in the module, or None when not enrolled."""
+    enrolment = Enrolment.objects.filter(user=user, module=module).select_related("cohort").first()
+    return enrolment.cohort if enrolment else None
+
+
+def enrol(*, user, module: Module, prerequisites_confirmed: bool, cohort=None) -> None:
+    """Joining a group enrols the person in its module (in the group's cohort, if it has
+    one), confirming a prerequisite done elsewhere when the portal has no record of it."""
     if Enrolment.objects.filter(user=user, module=module).exists():
         return
     missing = prerequisites_missing(user=user, module=module)
     if missing and not prerequisites_confirmed:
         titles = " and ".join(m.title for m in missing)
         raise GroupError(f"Please confirm that you have completed {titles} before you join.")
-    enrolment_create(user=user, module=module, prerequisites_confirmed=bool(missing))
+    enrolment_create(user=user, module=module, prerequisites_confirmed=bool(missing), cohort=cohort)
 
 
 def may_schedule(membership: Membership) -> bool:

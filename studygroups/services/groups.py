@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..pages import group_changed
 from ..tokens import invitation_token, supervisor_path
-from .common import GroupError, enrol, lock_group, require
+from .common import GroupError, cohort_of, enrol, lock_group, require
 
 FULL = {
     StudyGroup.Kind.COLLEAGUE: "This group is for two colleagues and it already has both.",
@@ -61,15 +61,19 @@ def group_create(
     description: str = "",
     members_can_schedule: bool = False,
     prerequisites_confirmed: bool = False,
+    across_cohorts: bool = False,
 ) -> StudyGroup:
-    """Convene a group for a module: the creator is its convenor (and enrolled)."""
+    """Convene a group for a module: the creator is its convenor (and enrolled). The group
+    is for the convenor's cohort unless they open it to every cohort."""
     require(kind in StudyGroup.Kind.values, "Choose what kind of group this is.")
     enrol(user=user, module=module, prerequisites_confirmed=prerequisites_confirmed)
+    cohort = None if across_cohorts else cohort_of(user=user, module=module)
     for _ in range(5):
         try:
             with transaction.atomic():
                 group = StudyGroup.objects.create(
                     module=module,
+                    cohort=cohort,
                     name=name.strip(),
                     kind=kind,
                     description=description,
@@ -122,7 +126,18 @@ def membership_join(
             "You were removed from this group: ask its convenor for a new invitation.",
         )
     require(_room_left(group) > 0, _full_message(group))
-    enrol(user=user, module=group.module, prerequisites_confirmed=prerequisites_confirmed)
+    if group.cohort_id is not None:
+        # A group of one cohort: its trainees only (a newcomer is enrolled into it).
+        mine = cohort_of(user=user, module=group.module)
+        require(
+            mine is None or mine.pk == group.cohort_id,
+            f"This group is for the trainees of the cohort “{group.cohort.name}”, and you are "
+            f"in “{mine.name if mine else ''}”. Ask its convenor to open it to every cohort.",
+        )
+    enrol(
+        user=user, module=group.module, prerequisites_confirmed=prerequisites_confirmed,
+        cohort=group.cohort,
+    )  # fmt: skip
     membership = Membership.objects.create(group=group, user=user, role=Membership.Role.MEMBER)
     convenor = group.memberships.active().filter(role=Membership.Role.CONVENOR).first()
     if convenor is not None:

@@ -86,6 +86,7 @@ class GroupCreateView(LoginRequiredMixin, View):
                 description=form.cleaned_data["description"],
                 members_can_schedule=form.cleaned_data["members_can_schedule"],
                 prerequisites_confirmed=form.prerequisites_confirmed,
+                across_cohorts=form.cleaned_data["across_cohorts"],
             )
         except services.GroupError as refused:
             form.add_error(None, refused.message)
