@@ -42,6 +42,7 @@ urlpatterns = [
     path("portfolio/", include("reflections.urls")),
     path("review/", include("reflections.review_urls")),
     path("verify/<str:code>/", CertificateVerifyView.as_view(), name="certificate_verify"),
+    path("credentials/", include("credentials.urls")),
     path("groups/", include("studygroups.urls")),
     path("organisations/", include("organisations.urls")),
     path("analytics/", include("analytics.urls")),

@@ -236,11 +236,14 @@ def certificate_record(*, user, module: Module) -> CertificateRecord:
         .order_by("topic__number", "position")
     )
     minutes = Reflection.objects.filter(author=user, module=module).aggregate(m=Sum("cpd_minutes"))
+    certificate = Certificate.objects.filter(user=user, module=module).first()
+    if certificate is not None:
+        certificate.module, certificate.user = module, user
     return CertificateRecord(
         user=user,
         module=module,
         enrolment=enrolment,
-        certificate=Certificate.objects.filter(user=user, module=module).first(),
+        certificate=certificate,
         tasks=tasks,
         cpd_minutes=minutes["m"] or 0,
         outcomes=evidence_map(user, [module]).get(module.pk, []),

@@ -9,6 +9,7 @@ portfolio, the reflection page and every export show what the source gives.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,21 @@ def attach_signoffs(reflections: Iterable) -> None:
             found.setdefault(pk, []).extend(items)
     for reflection in reflections:
         reflection.signoffs = found.get(reflection.pk, [])
+
+
+# --- certificates ----------------------------------------------------------------------
+# Apps above (credentials) issue their own record of a new certificate in the same
+# transaction: ``listener(certificate)`` is called once, when the certificate is made.
+
+CertificateListener = Callable[[Any], None]
+_certificate_listeners: list[CertificateListener] = []
+
+
+def register_certificate_listener(listener: CertificateListener) -> None:
+    if listener not in _certificate_listeners:
+        _certificate_listeners.append(listener)
+
+
+def certificate_made(certificate) -> None:
+    for listener in _certificate_listeners:
+        listener(certificate)

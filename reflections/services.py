@@ -14,6 +14,7 @@ from portal.jobs import enqueue
 from portal.pagecache import pages_changed
 from topics.models import Task
 
+from .hooks import certificate_made
 from .models import (
     CLAIM_LASTS,
     Certificate,
@@ -475,7 +476,7 @@ def certificate_issue(*, user, module: Module) -> Certificate:
         return record.certificate
     if not record.is_ready:
         raise CertificateNotReady(record.reasons)
-    certificate, _ = Certificate.objects.get_or_create(
+    certificate, made = Certificate.objects.get_or_create(
         user=user,
         module=module,
         defaults={
@@ -485,6 +486,8 @@ def certificate_issue(*, user, module: Module) -> Certificate:
             "rule": record.rule,
         },
     )
+    if made:
+        certificate_made(certificate)  # the Open Badge (credentials), in this transaction
     pages_changed(users=[user.pk])
     return certificate
 

@@ -549,7 +549,8 @@ class CertificatePublicView(LoginRequiredMixin, View):
             request,
             "Anyone with the link can verify your certificate again."
             if public
-            else "Public verification is withdrawn: the link now says no such record exists.",
+            else "Public verification is withdrawn: the link now says the certificate could not "
+            "be verified, and your Open Badge is revoked.",
         )
         return redirect("reflections:certificate", module_slug=module_slug)
 

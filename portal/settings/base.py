@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "topics",
     "debates",
     "reflections",
+    "credentials",
     "studygroups",
     "organisations",
     "analytics",
@@ -253,6 +254,9 @@ PORTAL_BASE_URL = (env("PORTAL_BASE_URL", "http://127.0.0.1:8000") or "").rstrip
 CREDENTIALS_ISSUER_NAME = env(
     "CREDENTIALS_ISSUER_NAME", "Training portal for health and social-care practitioners"
 )
+# The secret the signing keys are encrypted under (credentials.keys); SECRET_KEY if unset.
+# Set it in production, kept apart from database backups.
+CREDENTIALS_KEY_SECRET = env("CREDENTIALS_KEY_SECRET", "")
 
 # Background jobs: Django's Tasks API (the django-tasks backport; Django 6 ships it as
 # django.tasks) with the database backend, so jobs live in the portal's own database
