@@ -89,6 +89,19 @@ class Missing:
     action: str
 
 
+# What a task's reflection still needs, in the order a trainee meets it: the annotation that
+# names the reflection, the sentence, where it is done and the link's words.
+REFLECTION_STATES = (
+    ("waiting_reflection_id", "your reflection is waiting for a tutor's review.",
+     "reflections:detail", "See the reflection"),
+    ("revise_reflection_id",
+     "a tutor asked you to revise your reflection; revise and submit it.",
+     "reflections:edit", "Revise the reflection"),
+    ("draft_reflection_id", "your reflection is a draft; submit it for review.",
+     "reflections:detail", "Submit the reflection"),
+)  # fmt: skip
+
+
 @dataclass
 class CertificateRecord:
     """Whether the user may have the module's certificate, and everything it prints."""
@@ -136,24 +149,11 @@ class CertificateRecord:
                 items.append(Missing(f"{task}: not marked done.", task.get_absolute_url(),
                                      "Open the task"))  # fmt: skip
         for task in self.unreviewed_tasks:
-            if task.waiting_reflection_id:
-                items.append(Missing(
-                    f"{task}: your reflection is waiting for a tutor's review.",
-                    reverse("reflections:detail", args=[task.waiting_reflection_id]),
-                    "See the reflection",
-                ))  # fmt: skip
-            elif task.revise_reflection_id:
-                items.append(Missing(
-                    f"{task}: a tutor asked you to revise your reflection; revise and submit it.",
-                    reverse("reflections:edit", args=[task.revise_reflection_id]),
-                    "Revise the reflection",
-                ))  # fmt: skip
-            elif task.draft_reflection_id:
-                items.append(Missing(
-                    f"{task}: your reflection is a draft; submit it for review.",
-                    reverse("reflections:detail", args=[task.draft_reflection_id]),
-                    "Submit the reflection",
-                ))  # fmt: skip
+            for attname, what, url_name, label in REFLECTION_STATES:
+                if getattr(task, attname):
+                    url = reverse(url_name, args=[getattr(task, attname)])
+                    items.append(Missing(f"{task}: {what}", url, label))
+                    break
             else:
                 items.append(Missing(
                     f"{task}: no reflection yet; write one and submit it for review.",
